@@ -1,0 +1,1 @@
+"""The authorization server: authorize + hosted pages, token endpoint, bearer check."""
