@@ -14,12 +14,14 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from sandbox import __version__
+from sandbox import docs, records_api
 from sandbox.config import Settings
 from sandbox.errors import ApiError, MethodNotAllowed, NotFound, render_error
 from sandbox.oauth import hosted
 from sandbox.oauth.routes import ROUTES as OAUTH_ROUTES
 from sandbox.request_id import RequestIdMiddleware
 from sandbox.services import Services
+from sandbox.validation import ContractMiddleware
 
 
 async def health(request: Request) -> Response:
@@ -53,10 +55,14 @@ async def flow_gone(request: Request, exc: Exception) -> Response:
 
 def create_app(settings: Settings) -> Starlette:
     services = Services.build(settings)
-    routes = [*OAUTH_ROUTES, Route("/_sandbox/health", health, methods=["GET"])]
+    routes = [*OAUTH_ROUTES, *records_api.ROUTES, *docs.ROUTES,
+              Route("/_sandbox/health", health, methods=["GET"])]
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(RequestIdMiddleware)],
+        middleware=[
+            Middleware(RequestIdMiddleware),
+            Middleware(ContractMiddleware, contract=services.contract, mode=settings.validation),
+        ],
         exception_handlers={ApiError: api_error, HTTPException: http_error,
                             hosted.FlowGone: flow_gone},
     )

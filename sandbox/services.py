@@ -9,9 +9,12 @@ from dataclasses import dataclass, field
 from sandbox.clients import ClientRegistry
 from sandbox.clock import Clock
 from sandbox.config import Settings
+from sandbox.contract import Contract
+from sandbox.data.chart import Charts
 from sandbox.identity import PatientRef
 from sandbox.oauth.portals import HealthSystem, load_health_systems
 from sandbox.oauth.tokens import TokenService
+from sandbox.record_view import RecordView
 from sandbox.store import Grant, MemoryStore, Store
 
 
@@ -22,6 +25,8 @@ class Services:
     store: Store
     clients: ClientRegistry
     health_systems: dict[str, HealthSystem]
+    contract: Contract
+    records: RecordView
     tokens: TokenService = field(init=False)
 
     def __post_init__(self) -> None:
@@ -33,8 +38,11 @@ class Services:
         files = [settings.fixtures_dir / "clients.yaml"]
         if settings.clients_file is not None:
             files.append(settings.clients_file)
-        return cls(settings, Clock(), MemoryStore(), ClientRegistry(files),
-                   load_health_systems(settings.fixtures_dir))
+        clock = Clock()
+        charts = Charts(settings.seed, settings.fixtures_dir, settings.data_as_of)
+        return cls(settings, clock, MemoryStore(), ClientRegistry(files),
+                   load_health_systems(settings.fixtures_dir), Contract(settings.openapi_dir),
+                   RecordView(charts, clock, settings.data_as_of))
 
     def new_grant(self, client_id: str, patient: PatientRef, scope: tuple[str, ...]) -> Grant:
         grant = Grant(uuid.uuid4().hex, client_id, patient, scope, self.clock.time())

@@ -1,0 +1,248 @@
+"""The OpenAPI documents, loaded and prepared once, and the checks made with them.
+
+`Contract` bundles each document (external `$ref`s inlined, so /openapi.json is one
+self-contained file), builds openapi-core's validators once, and answers two questions
+per exchange: does this request conform, does this response conform.
+
+Speed (see bench/): openapi-core costs milliseconds per call, mostly in finding the
+operation and walking the schema. Both answers are pure functions of what was exchanged,
+so they are memoised in a bounded LRU keyed by a digest of everything the document can
+constrain. An identical response (same operation, status, headers, body bytes) is proven
+to conform once and then recognised by its digest; anything new is checked in full.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import hashlib
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from openapi_core import OpenAPI
+from openapi_core.datatypes import RequestParameters
+from openapi_core.validation.request.exceptions import SecurityValidationError
+from werkzeug.datastructures import Headers, ImmutableMultiDict
+
+PUBLIC_SPEC = "consolidate-health.yaml"
+CONTROLS_SPEC = "sandbox-controls.yaml"
+MEMO_SIZE = 4096
+MAX_RULE = 300
+# Response headers whose value is unique per request and produced by our own middleware
+# in a fixed format; the memo keys on their presence, not their value.
+VOLATILE_HEADERS = frozenset({"x-request-id"})
+
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is ~10x faster
+
+
+def load_yaml(path: Path) -> Any:
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 - safe loader
+
+
+def bundle(path: Path) -> dict[str, Any]:
+    """Load an OpenAPI document and inline `other.yaml#/components/schemas/X` references."""
+    doc: dict[str, Any] = load_yaml(path)
+    schemas = doc.setdefault("components", {}).setdefault("schemas", {})
+    loaded: dict[str, dict[str, Any]] = {}
+    for name, schema in list(schemas.items()):
+        ref = schema.get("$ref", "") if isinstance(schema, dict) else ""
+        if ref and not ref.startswith("#"):
+            file_part, _, pointer = ref.partition("#")
+            if file_part not in loaded:
+                loaded[file_part] = load_yaml(path.parent / file_part)
+            other = loaded[file_part]["components"]["schemas"]
+            for other_name, other_schema in other.items():
+                if other_name not in schemas or other_name == name:
+                    schemas[other_name] = copy.deepcopy(other_schema)
+            if pointer.rsplit("/", 1)[-1] != name:
+                schemas[name] = {"$ref": "#" + pointer}
+    return doc
+
+
+@dataclass(frozen=True)
+class Operation:
+    operation_id: str
+    method: str
+    template: str
+
+
+class _Request:
+    """The openapi-core request protocol over what the ASGI middleware collected."""
+
+    def __init__(self, method: str, path: str, query: str, headers: Headers, body: bytes) -> None:
+        self.host_url = "http://sandbox"
+        self.path = path
+        self.method = method.lower()
+        self.body = body or None
+        self.content_type = headers.get("content-type", "").lower()
+        from urllib.parse import parse_qsl
+
+        self.parameters = RequestParameters(
+            query=ImmutableMultiDict(parse_qsl(query, keep_blank_values=True)),
+            header=headers, cookie=ImmutableMultiDict(), path={})
+
+
+class _Response:
+    def __init__(self, status: int, headers: Headers, body: bytes) -> None:
+        self.status_code = status
+        self.headers = headers
+        self.content_type = headers.get("content-type", "").lower()
+        self.data = body
+
+
+class Document:
+    """One OpenAPI document: its operations table and its validators, built once.
+
+    Immutable once built, so one process shares it between app instances
+    (`Document.load`), which keeps creating an app in a test cheap."""
+
+    @classmethod
+    def load(cls, path: Path) -> Document:
+        stat = path.stat()
+        return _load_document(path.resolve(), stat.st_mtime_ns, stat.st_size)
+
+    def __init__(self, path: Path) -> None:
+        self.data = bundle(path)
+        self.openapi = OpenAPI.from_dict(self.data)
+        self.request_validator = self.openapi.request_validator
+        self.response_validator = self.openapi.response_validator
+        self._routes: list[tuple[re.Pattern[str], str, dict[str, str]]] = []
+        for template, item in self.data.get("paths", {}).items():
+            pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template))
+            methods = {m.upper(): op.get("operationId", f"{m} {template}")
+                       for m, op in item.items() if m in ("get", "post", "put", "patch", "delete")}
+            self._routes.append((re.compile(f"^{pattern}$"), template, methods))
+        # Literal paths win over templated ones (OpenAPI path matching rule).
+        self._routes.sort(key=lambda r: r[1].count("{"))
+
+    def operations(self) -> Iterable[Operation]:
+        for _, template, methods in self._routes:
+            for method, op_id in methods.items():
+                yield Operation(op_id, method, template)
+
+    def match(self, method: str, path: str) -> Operation | None:
+        for pattern, template, methods in self._routes:
+            if pattern.match(path) and method in methods:
+                return Operation(methods[method], method, template)
+        return None
+
+    def knows_path(self, path: str) -> bool:
+        return any(pattern.match(path) for pattern, _, _ in self._routes)
+
+
+@functools.lru_cache(maxsize=8)
+def _load_document(path: Path, mtime_ns: int, size: int) -> Document:
+    return Document(path)
+
+
+def describe(exc: BaseException) -> str:
+    """A person-readable account of an openapi-core error: what, where, which rule."""
+    name = getattr(exc, "name", None)
+    location = getattr(exc, "location", None)
+    where = f"{location} parameter {name!r}" if name and location else ""
+    cause = exc.__cause__
+    schema_errors = list(getattr(cause, "schema_errors", None) or [])
+    if schema_errors:
+        err = schema_errors[0]
+        at = "/".join(str(p) for p in getattr(err, "absolute_path", getattr(err, "path", [])))
+        rule = getattr(err, "message", str(err))
+        if len(rule) > MAX_RULE:  # jsonschema quotes the whole offending value
+            rule = rule[:MAX_RULE] + "..."
+        target = where or ("body" + (f" at {at}" if at else ""))
+        return f"{target}: {rule}"
+    text = str(cause) if cause is not None and str(cause) else str(exc)
+    if "MediaTypeNotFound" in type(cause).__name__ or "media type" in text.lower():
+        return f"Content-Type is not accepted here ({text})"
+    return f"{where}: {text}" if where else text
+
+
+class _Memo:
+    def __init__(self, size: int) -> None:
+        self._data: OrderedDict[bytes, str | None] = OrderedDict()
+        self._lock = threading.Lock()
+        self._size = size
+
+    def get(self, key: bytes) -> tuple[bool, str | None]:
+        with self._lock:
+            if key in self._data:
+                self._data.move_to_end(key)
+                return True, self._data[key]
+        return False, None
+
+    def put(self, key: bytes, value: str | None) -> None:
+        with self._lock:
+            self._data[key] = value
+            if len(self._data) > self._size:
+                self._data.popitem(last=False)
+
+
+class Contract:
+    """Both documents; request and response checks with memoised verdicts."""
+
+    def __init__(self, openapi_dir: Path) -> None:
+        self.public = Document.load(openapi_dir / PUBLIC_SPEC)
+        self.controls = Document.load(openapi_dir / CONTROLS_SPEC)
+        self._requests = _Memo(MEMO_SIZE)
+        self._responses = _Memo(MEMO_SIZE)
+
+    def document_for(self, path: str) -> Document:
+        return self.public if path.startswith("/connect/") else self.controls
+
+    def match(self, method: str, path: str) -> tuple[Document, Operation | None]:
+        doc = self.document_for(path)
+        return doc, doc.match(method, path)
+
+    def check_request(self, doc: Document, method: str, path: str, query: str,
+                      headers: Headers, body: bytes) -> str | None:
+        """None if the request conforms, else what is wrong. Security is the handler's job
+        (it answers 401 with the right challenge), so missing credentials pass here."""
+        auth = headers.get("authorization", "").split(" ", 1)[0].lower()
+        key = _digest(method, path, query, headers.get("content-type", ""), auth,
+                      headers.get("x-sandbox-fault", ""), body)
+        hit, verdict = self._requests.get(key)
+        if hit:
+            return verdict
+        try:
+            doc.request_validator.validate(_Request(method, path, query, headers, body))
+            verdict = None
+        except SecurityValidationError:
+            verdict = None
+        except Exception as exc:  # every openapi-core validation error
+            verdict = describe(exc)
+        self._requests.put(key, verdict)
+        return verdict
+
+    def check_response(self, doc: Document, op: Operation, method: str, path: str, query: str,
+                       request_headers: Headers, status: int, headers: Headers,
+                       body: bytes) -> str | None:
+        shown = sorted((k.lower(), "" if k.lower() in VOLATILE_HEADERS else v)
+                       for k, v in headers.items())
+        key = _digest(op.operation_id, str(status), repr(shown), body)
+        hit, verdict = self._responses.get(key)
+        if hit:
+            return verdict
+        try:
+            doc.response_validator.validate(
+                _Request(method, path, query, request_headers, b""),
+                _Response(status, headers, body))
+            verdict = None
+        except Exception as exc:
+            verdict = describe(exc)
+        self._responses.put(key, verdict)
+        return verdict
+
+
+def _digest(*parts: str | bytes) -> bytes:
+    h = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.digest()
