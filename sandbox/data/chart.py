@@ -14,8 +14,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from sandbox.data import gen_immunizations, gen_labs, gen_meds, gen_people, gen_problems
-from sandbox.data import gen_visits, gen_vitals
+from sandbox.data import (
+    gen_immunizations,
+    gen_labs,
+    gen_meds,
+    gen_people,
+    gen_problems,
+    gen_visits,
+    gen_vitals,
+)
 from sandbox.data.personas import Persona, load_personas
 from sandbox.data.profile import Profile, draw_profile
 from sandbox.data.resources import RESOURCES, sort_key

@@ -59,19 +59,19 @@ def immunizations(story: Story) -> list[dict]:
         d1 = date(cc.COVID_FIRST_YEAR, 4, 1) + timedelta(days=r.randint(0, 60))
         d2 = d1 + timedelta(days=21 if cvx == "208" else 28)
         d3 = date(cc.COVID_FIRST_YEAR, 11, 1) + timedelta(days=r.randint(0, 60))
-        for dose, day in ((1, d1), (2, d2), (3, d3)):
+        for n, day in ((1, d1), (2, d2), (3, d3)):
             if story.age_on(day) >= 12:
-                pharmacy.append((cvx, dose, day))
+                pharmacy.append((cvx, n, day))
     shingrix_cvx, shingrix_age = cc.SHINGRIX
     turn = date(birth.year + shingrix_age, birth.month, min(birth.day, 28))
     if r.random() < 0.5:
         d1 = max(turn, story.data_start) + timedelta(days=r.randint(30, 400))
         pharmacy += [(shingrix_cvx, 1, d1), (shingrix_cvx, 2, d1 + timedelta(
             days=r.randint(60, 180)))]
-    for cvx, dose, day in pharmacy:
+    for cvx, number, day in pharmacy:
         conn = _conn_on(story, day)
         if conn is None or not (story.data_start <= day < story.today):
             continue
-        key = f"pharmacy:{cvx}:{dose}:{day}"
-        out.append(_imm(story, cvx, dose, day, conn, key, story.rng(f"imm:{key}"), None, None))
+        key = f"pharmacy:{cvx}:{number}:{day}"
+        out.append(_imm(story, cvx, number, day, conn, key, story.rng(f"imm:{key}"), None, None))
     return out

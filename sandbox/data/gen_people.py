@@ -66,9 +66,13 @@ def connections(story: Story) -> list[dict]:
 
 
 def practitioner_name(story: Story, conn: ConnFact, role: str) -> tuple[str, str, str]:
-    fake = faker_for(story.seed, story.patient_id, f"practitioner:{conn.id}:{role}")
-    first, last = fake.first_name(), fake.last_name()
-    suffix = "NP" if role == "np" else fake.random_element(["MD", "MD", "MD", "DO"])
+    key = ("practitioner-name", f"{conn.id}:{role}")
+    if key not in story.memo:
+        fake = faker_for(story.seed, story.patient_id, f"practitioner:{conn.id}:{role}")
+        first, last = fake.first_name(), fake.last_name()
+        suffix = "NP" if role == "np" else ("DO" if fake.random_int(0, 3) == 0 else "MD")
+        story.memo[key] = f"{first}|{last}|{suffix}"
+    first, last, suffix = story.memo[key].split("|")
     return first, last, suffix
 
 

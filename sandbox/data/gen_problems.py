@@ -48,7 +48,7 @@ def conditions(story: Story) -> list[dict]:
 
 
 def _reactions(reactions: tuple[tuple[str, str], ...], text_only: bool) -> list[dict]:
-    out = []
+    out: list[dict] = []
     for key, severity in reactions:
         snomed, display = c.REACTIONS[key]
         if text_only:  # "Rash-Mild": how some sources send reactions
@@ -65,7 +65,7 @@ def allergies(story: Story) -> list[dict]:
     if conn is None:
         return []
     p = story.profile
-    out = []
+    out: list[dict] = []
     if not p.allergies and p.nkda:
         rng = story.rng("allergy:nkda")
         day = max(conn.start, story.data_start)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
+from itertools import pairwise
 
 from sandbox.data import codes as c
 from sandbox.data import lab_codes as lc
@@ -24,7 +25,7 @@ BETA_BLOCKERS = {"866412", "200033"}
 
 
 def _interp(age: float, col: int) -> float:
-    for (a0, *r0), (a1, *r1) in zip(GROWTH, GROWTH[1:], strict=False):
+    for (a0, *r0), (a1, *r1) in pairwise(GROWTH):
         if age <= a1:
             t = (age - a0) / (a1 - a0)
             return r0[col] + (r1[col] - r0[col]) * max(0.0, t)

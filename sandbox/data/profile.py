@@ -194,7 +194,7 @@ def draw_profile(seed: int, ref: PatientRef, as_of: datetime) -> Profile:
                                           status if i else "connected", since, 0.0, kind))
 
     allergies = _allergies(rng, age)
-    admissions = ()
+    admissions: tuple[AdmissionSpec, ...] = ()
     if ("heart_failure" in has or "copd" in has or age > 75) and rng.random() < 0.35:
         reason = "heart_failure" if "heart_failure" in has else "pneumonia"
         admissions = (AdmissionSpec(round(rng.uniform(0.1, history), 2), reason,

@@ -94,9 +94,9 @@ def _chronic(plan: _Plan) -> None:
                 day += timedelta(days=plan.rng.randint(21, 42))
     for key in sorted(keys):
         specialty = cc.SPECIALIST_FOR.get(key)
-        fact = s.active(key, s.today)
-        if specialty and fact:
-            day = max(fact.onset, s.data_start) + timedelta(days=plan.rng.randint(14, 90))
+        current = s.active(key, s.today)
+        if specialty and current:
+            day = max(current.onset, s.data_start) + timedelta(days=plan.rng.randint(14, 90))
             while day < s.today:
                 plan.add("consult", day, (key,), key=f"consult:{specialty}:{day}")
                 day = add_months(day, 12) + timedelta(days=plan.rng.randint(-20, 20))

@@ -53,7 +53,7 @@ def as_utc(moment: datetime) -> datetime:
 
 
 def iso_dt(moment: datetime) -> str:
-    return as_utc(moment).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return as_utc(moment).replace(tzinfo=None, microsecond=0).isoformat() + "Z"
 
 
 def iso_d(day: date) -> str:

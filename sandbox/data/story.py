@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 
 from sandbox.data import care_codes as cc
 from sandbox.data import codes as c
-from sandbox.data.profile import Profile
+from sandbox.data.profile import MedSpec, Profile
 from sandbox.data.resources import RESOURCES
 from sandbox.data.seeds import age_years, as_utc, at, record_id, stream, years_before
 
@@ -103,6 +103,7 @@ class Story:
     meds: list[MedFact] = field(default_factory=list)
     visits: list[Visit] = field(default_factory=list)
     roles: dict[str, tuple[str, ...]] = field(default_factory=dict)  # conn id -> care team
+    memo: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
 
     @property
     def today(self) -> date:
@@ -113,7 +114,12 @@ class Story:
         return max(self.profile.birth_date, years_before(self.today, self.profile.history_years))
 
     def rid(self, resource: str, key: str) -> str:
-        return record_id(RESOURCES[resource].id_prefix, self.seed, self.patient_id, resource, key)
+        found = self.memo.get((resource, key))
+        if found is None:
+            found = record_id(RESOURCES[resource].id_prefix, self.seed, self.patient_id,
+                              resource, key)
+            self.memo[(resource, key)] = found
+        return found
 
     def rng(self, name: str) -> random.Random:
         return stream(self.seed, self.patient_id, name)
@@ -163,7 +169,7 @@ def resolve_connections(seed: int, patient_id: str, profile: Profile,
         end = years_before(today, spec.until_years) - timedelta(days=1)
         if synced is not None:
             end = min(end, synced.date() - timedelta(days=1))
-        vendor_name, portal = cc.EHR_VENDORS[spec.vendor]
+        portal = cc.EHR_VENDORS[spec.vendor][1]
         conn_id = record_id("conn_", seed, patient_id, "connections", f"{i}:{spec.organization}")
         out.append(ConnFact(i, conn_id, spec.vendor, spec.organization, spec.portal or portal,
                             spec.status, spec.kind, start, end, created, synced))
@@ -197,28 +203,27 @@ def resolve_medications(story: Story) -> None:
         return
     rng = story.rng("med-plan")
     specs = story.profile.medications
+    chosen: list[tuple[str, ConditionFact | None]] = []
     if specs is None:  # the model: first-line drugs for each treated condition
-        chosen = []
-        for fact in story.conditions:
-            options = c.TREATMENTS.get(fact.key, ())
+        for cond in story.conditions:
+            options = c.TREATMENTS.get(cond.key, ())
             if not options:
                 continue
-            if fact.key in ("asthma", "atrial_fibrillation", "heart_failure", "copd",
+            if cond.key in ("asthma", "atrial_fibrillation", "heart_failure", "copd",
                             "ischemic_heart_disease"):
                 picks = list(options[:2])
             else:
                 picks = [rng.choice(options)]
-            chosen += [(rx, fact) for rx in picks]
+            chosen += [(rx, cond) for rx in picks]
         if story.age_on(story.today) >= 40 and rng.random() < 0.3:
             chosen.append((rng.choice(c.OTC_MEDS), None))
     else:
-        chosen = []
-        for spec in specs:
-            fact = next((f for f in story.conditions if f.key == spec.for_condition), None)
-            chosen.append((spec.rxnorm, fact))
+        for med_spec in specs:
+            treats = next((f for f in story.conditions if f.key == med_spec.for_condition), None)
+            chosen.append((med_spec.rxnorm, treats))
     explicit = {s.rxnorm: s for s in specs or ()}
     for rx, fact in chosen:
-        spec = explicit.get(rx)
+        spec: MedSpec | None = explicit.get(rx)
         reported = spec.reported if spec is not None else fact is None
         if spec is not None and spec.years_ago is not None:
             start = years_before(story.today, spec.years_ago)
