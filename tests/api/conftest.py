@@ -26,4 +26,4 @@ class Api:
 
 @pytest.fixture
 def api(auto_client: TestClient) -> Api:
-    return Api(auto_client, run_code_flow(auto_client, email="dana.whitfield@example.com"))
+    return Api(auto_client, run_code_flow(auto_client, email="linda.diabetes@example.com"))
