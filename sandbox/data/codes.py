@@ -115,6 +115,10 @@ CONDITIONS: dict[str, ConditionDef] = {
 }
 
 
+CONDITIONS_BY_SNOMED: dict[str, ConditionDef] = {d.snomed: d for d in CONDITIONS.values()} | {
+    d.icd10: d for d in CONDITIONS.values()}
+
+
 @dataclass(frozen=True)
 class MedDef:
     rxnorm: str
@@ -237,6 +241,12 @@ ANTIBIOTICS: dict[str, tuple[str, ...]] = {
     "cystitis": ("198335", "309309"), "pneumonia": ("308192",), "acute_bronchitis": ("312615",),
 }
 OTC_MEDS: tuple[str, ...] = ("243670", "313782", "310965", "849574")
+# drugs a patient allergic to the substance must not get
+CONTRAINDICATED: dict[str, frozenset[str]] = {
+    "penicillin": frozenset({"308192", "562251"}), "sulfa": frozenset({"198335"}),
+    "lisinopril": frozenset({"314076", "314077"}), "aspirin": frozenset({"243670"}),
+    "ibuprofen": frozenset({"310965", "849574"}),
+}
 
 
 @dataclass(frozen=True)

@@ -183,7 +183,9 @@ def _acute_facts(story: Story, episodes: list[tuple[str, date]],
         fact = ConditionFact(key, day, day + timedelta(days=rng.randint(7, 21)), visit.conn,
                              visit.key)
         story.conditions.append(fact)
-        drugs = c.ANTIBIOTICS.get(key)
+        drugs = [rx for rx in c.ANTIBIOTICS.get(key, ()) if rx not in story.contraindicated]
+        if not drugs and key == "cystitis":
+            drugs = ["309309"]  # ciprofloxacin when sulfa is out
         if drugs and (key != "acute_bronchitis" or rng.random() < 0.3):
             rx = rng.choice(drugs)
             end = day + timedelta(days=ANTIBIOTIC_DAYS.get(rx, 7))

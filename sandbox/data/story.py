@@ -136,6 +136,13 @@ class Story:
     def practitioner_id(self, conn: ConnFact, role: str) -> str:
         return self.rid("practitioners", f"{conn.id}:{role}")
 
+    @property
+    def contraindicated(self) -> frozenset[str]:
+        out: frozenset[str] = frozenset()
+        for allergy in self.profile.allergies:
+            out |= c.CONTRAINDICATED.get(allergy.substance, frozenset())
+        return out
+
     def active(self, key: str, day: date) -> ConditionFact | None:
         return next((f for f in self.conditions if f.key == key and f.active_on(day)), None)
 
@@ -206,7 +213,8 @@ def resolve_medications(story: Story) -> None:
     chosen: list[tuple[str, ConditionFact | None]] = []
     if specs is None:  # the model: first-line drugs for each treated condition
         for cond in story.conditions:
-            options = c.TREATMENTS.get(cond.key, ())
+            options = tuple(rx for rx in c.TREATMENTS.get(cond.key, ())
+                            if rx not in story.contraindicated)
             if not options:
                 continue
             if cond.key in ("asthma", "atrial_fibrillation", "heart_failure", "copd",
@@ -216,7 +224,8 @@ def resolve_medications(story: Story) -> None:
                 picks = [rng.choice(options)]
             chosen += [(rx, cond) for rx in picks]
         if story.age_on(story.today) >= 40 and rng.random() < 0.3:
-            chosen.append((rng.choice(c.OTC_MEDS), None))
+            otc = [rx for rx in c.OTC_MEDS if rx not in story.contraindicated]
+            chosen.append((rng.choice(otc), None))
     else:
         for med_spec in specs:
             treats = next((f for f in story.conditions if f.key == med_spec.for_condition), None)
@@ -238,7 +247,7 @@ def resolve_medications(story: Story) -> None:
         start = fact.onset if visit_key and fact else start
         end = fact.abatement if fact and fact.abatement else None
         step_up = c.ESCALATIONS.get(rx)
-        if step_up and spec is None and rng.random() < 0.5 and story.today - start > timedelta(
+        if step_up and not reported and rng.random() < 0.5 and story.today - start > timedelta(
                 days=500):
             switch = start + timedelta(days=rng.randint(200, 480))
             story.meds.append(MedFact(rx, fact, start, switch, primary, reported, visit_key, role))
