@@ -18,7 +18,7 @@ _local = threading.local()
 
 
 def digest(*parts: object) -> bytes:
-    return hashlib.sha256(":".join(str(p) for p in parts).encode()).digest()
+    return hashlib.sha256(":".join(map(str, parts)).encode()).digest()
 
 
 def sub_seed(*parts: object) -> int:
@@ -49,11 +49,14 @@ def record_id(prefix: str, seed: int, patient_id: str, resource: str, key: str) 
 
 
 def as_utc(moment: datetime) -> datetime:
+    if moment.tzinfo is UTC:
+        return moment
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def iso_dt(moment: datetime) -> str:
-    return as_utc(moment).replace(tzinfo=None, microsecond=0).isoformat() + "Z"
+    """YYYY-MM-DDTHH:MM:SSZ (seconds precision, UTC)."""
+    return as_utc(moment).isoformat()[:19] + "Z"
 
 
 def iso_d(day: date) -> str:
