@@ -13,10 +13,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from sandbox import __version__
-from sandbox import docs, records_api
+from sandbox import __version__, docs, records_api
 from sandbox.config import Settings
 from sandbox.errors import ApiError, MethodNotAllowed, NotFound, render_error
+from sandbox.knobs import routes as knob_routes
+from sandbox.knobs.guard import ControlsGuard
+from sandbox.knobs.journal import JournalMiddleware
 from sandbox.oauth import hosted
 from sandbox.oauth.routes import ROUTES as OAUTH_ROUTES
 from sandbox.request_id import RequestIdMiddleware
@@ -55,12 +57,14 @@ async def flow_gone(request: Request, exc: Exception) -> Response:
 
 def create_app(settings: Settings) -> Starlette:
     services = Services.build(settings)
-    routes = [*OAUTH_ROUTES, *records_api.ROUTES, *docs.ROUTES,
+    routes = [*OAUTH_ROUTES, *records_api.ROUTES, *docs.ROUTES, *knob_routes.ROUTES,
               Route("/_sandbox/health", health, methods=["GET"])]
     app = Starlette(
         routes=routes,
         middleware=[
             Middleware(RequestIdMiddleware),
+            Middleware(JournalMiddleware, journal=services.journal, clock=services.clock),
+            Middleware(ControlsGuard, settings=settings),
             Middleware(ContractMiddleware, contract=services.contract, mode=settings.validation),
         ],
         exception_handlers={ApiError: api_error, HTTPException: http_error,

@@ -9,6 +9,10 @@ operation and walking the schema. Both answers are pure functions of what was ex
 so they are memoised in a bounded LRU keyed by a digest of everything the document can
 constrain. An identical response (same operation, status, headers, body bytes) is proven
 to conform once and then recognised by its digest; anything new is checked in full.
+
+The per-request path works on the raw ASGI values: the operation comes from a memo of
+(method, path), the keys are digested straight from the raw header list, and the
+werkzeug `Headers` and parsed query openapi-core needs are built only on a memo miss.
 """
 
 from __future__ import annotations
@@ -23,20 +27,23 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 import yaml
 from openapi_core import OpenAPI
 from openapi_core.datatypes import RequestParameters
+from openapi_core.exceptions import OpenAPIError
 from openapi_core.validation.request.exceptions import SecurityValidationError
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 PUBLIC_SPEC = "consolidate-health.yaml"
 CONTROLS_SPEC = "sandbox-controls.yaml"
 MEMO_SIZE = 4096
+MATCH_MEMO_SIZE = 4096
 MAX_RULE = 300
 # Response headers whose value is unique per request and produced by our own middleware
 # in a fixed format; the memo keys on their presence, not their value.
-VOLATILE_HEADERS = frozenset({"x-request-id"})
+VOLATILE_HEADERS = frozenset({b"x-request-id"})
 
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is ~10x faster
@@ -73,6 +80,14 @@ class Operation:
     template: str
 
 
+RawHeaders = list[tuple[bytes, bytes]] | tuple[tuple[bytes, bytes], ...]
+
+
+def to_headers(raw: RawHeaders) -> Headers:
+    """ASGI raw headers as werkzeug `Headers` (what openapi-core reads); only on a miss."""
+    return Headers([(k.decode("latin-1"), v.decode("latin-1")) for k, v in raw])
+
+
 class _Request:
     """The openapi-core request protocol over what the ASGI middleware collected."""
 
@@ -82,8 +97,6 @@ class _Request:
         self.method = method.lower()
         self.body = body or None
         self.content_type = headers.get("content-type", "").lower()
-        from urllib.parse import parse_qsl
-
         self.parameters = RequestParameters(
             query=ImmutableMultiDict(parse_qsl(query, keep_blank_values=True)),
             header=headers, cookie=ImmutableMultiDict(), path={})
@@ -121,6 +134,12 @@ class Document:
             self._routes.append((re.compile(f"^{pattern}$"), template, methods))
         # Literal paths win over templated ones (OpenAPI path matching rule).
         self._routes.sort(key=lambda r: r[1].count("{"))
+        # The request headers a verdict can depend on, found once: every header
+        # parameter (or apiKey scheme) named anywhere in the document, the body's
+        # Content-Type, and Authorization (whose scheme decides the security check).
+        self.request_header_keys = frozenset(
+            {b"content-type", b"authorization"} | {n.lower().encode("latin-1")
+                                                   for n in _header_names(self.data)})
 
     def operations(self) -> Iterable[Operation]:
         for _, template, methods in self._routes:
@@ -135,6 +154,20 @@ class Document:
 
     def knows_path(self, path: str) -> bool:
         return any(pattern.match(path) for pattern, _, _ in self._routes)
+
+
+def _header_names(node: Any) -> set[str]:
+    found: set[str] = set()
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if item.get("in") == "header" and isinstance(item.get("name"), str):
+                found.add(item["name"])
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
 
 
 @functools.lru_cache(maxsize=8)
@@ -191,49 +224,72 @@ class Contract:
         self.controls = Document.load(openapi_dir / CONTROLS_SPEC)
         self._requests = _Memo(MEMO_SIZE)
         self._responses = _Memo(MEMO_SIZE)
+        self._matches: dict[tuple[str, str], tuple[Document, Operation | None]] = {}
 
     def document_for(self, path: str) -> Document:
         return self.public if path.startswith("/connect/") else self.controls
 
     def match(self, method: str, path: str) -> tuple[Document, Operation | None]:
-        doc = self.document_for(path)
-        return doc, doc.match(method, path)
+        """The document and operation of a request; memoised (the tables never change)."""
+        key = (method, path)
+        found = self._matches.get(key)
+        if found is None:
+            doc = self.document_for(path)
+            found = (doc, doc.match(method, path))
+            if len(self._matches) >= MATCH_MEMO_SIZE:
+                self._matches.clear()
+            self._matches[key] = found
+        return found
 
-    def check_request(self, doc: Document, method: str, path: str, query: str,
-                      headers: Headers, body: bytes) -> str | None:
+    def check_request(self, doc: Document, method: str, path: str, query: bytes,
+                      raw_headers: RawHeaders, body: bytes) -> str | None:
         """None if the request conforms, else what is wrong. Security is the handler's job
-        (it answers 401 with the right challenge), so missing credentials pass here."""
-        auth = headers.get("authorization", "").split(" ", 1)[0].lower()
-        key = _digest(method, path, query, headers.get("content-type", ""), auth,
-                      headers.get("x-sandbox-fault", ""), body)
+        (it answers 401 with the right challenge), so missing credentials pass here.
+
+        The key holds everything a verdict can depend on: method, path, query, body and
+        each header the document can constrain (in order, repeats kept), of which
+        Authorization only by its scheme."""
+        keys = doc.request_header_keys
+        shown = []
+        for name, value in raw_headers:
+            name = name.lower()
+            if name in keys:
+                if name == b"authorization":
+                    value = value.split(b" ", 1)[0].lower()
+                shown.append((name, value))
+        key = _digest(repr((method, path, query, shown)).encode(), body)
         hit, verdict = self._requests.get(key)
         if hit:
             return verdict
         try:
-            doc.request_validator.validate(_Request(method, path, query, headers, body))
+            doc.request_validator.validate(
+                _Request(method, path, query.decode("latin-1"), to_headers(raw_headers), body))
             verdict = None
         except SecurityValidationError:
             verdict = None
-        except Exception as exc:  # every openapi-core validation error
+        except OpenAPIError as exc:
             verdict = describe(exc)
         self._requests.put(key, verdict)
         return verdict
 
-    def check_response(self, doc: Document, op: Operation, method: str, path: str, query: str,
-                       request_headers: Headers, status: int, headers: Headers,
-                       body: bytes) -> str | None:
-        shown = sorted((k.lower(), "" if k.lower() in VOLATILE_HEADERS else v)
-                       for k, v in headers.items())
-        key = _digest(op.operation_id, str(status), repr(shown), body)
+    def check_response(self, doc: Document, op: Operation, method: str, path: str,
+                       status: int, raw_headers: RawHeaders, body: bytes) -> str | None:
+        """None if the response conforms, else what is wrong.
+
+        The key is the operation, status, every header as sent (names and values, in
+        order; only X-Request-Id by presence) and the body bytes: a hit is byte-identical
+        to a response openapi-core validated."""
+        shown = [(k, b"" if k.lower() in VOLATILE_HEADERS else v) for k, v in raw_headers]
+        key = _digest(repr((op.operation_id, status, shown)).encode(), body)
         hit, verdict = self._responses.get(key)
         if hit:
             return verdict
         try:
             doc.response_validator.validate(
-                _Request(method, path, query, request_headers, b""),
-                _Response(status, headers, body))
+                _Request(method, path, "", Headers(), b""),
+                _Response(status, to_headers(raw_headers), body))
             verdict = None
-        except Exception as exc:
+        except OpenAPIError as exc:
             verdict = describe(exc)
         self._responses.put(key, verdict)
         return verdict

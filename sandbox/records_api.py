@@ -14,6 +14,7 @@ from starlette.routing import Route
 from sandbox.data.resources import RESOURCES
 from sandbox.errors import InsufficientScope, InvalidRequest, NotFound
 from sandbox.identity import PatientRef
+from sandbox.knobs import inject
 from sandbox.oauth.tokens import AccessClaims
 from sandbox.record_view import dumps
 from sandbox.services import Services
@@ -28,7 +29,7 @@ def _services(request: Request) -> Services:
     return services
 
 
-def authenticate(request: Request) -> tuple[Services, AccessClaims, PatientRef]:
+async def authenticate(request: Request) -> tuple[Services, AccessClaims, PatientRef]:
     services = _services(request)
     claims = services.tokens.verify(request.headers.get("authorization"))
     patient_id = request.path_params["patient_id"]
@@ -37,6 +38,12 @@ def authenticate(request: Request) -> tuple[Services, AccessClaims, PatientRef]:
     if claims.patient_id != patient_id:
         raise InsufficientScope("This access token is for another patient; use the patient_id "
                                 "from your token response.")
+    grant = services.store.get_grant(claims.grant_id)
+    carried = grant.faults if grant is not None and services.settings.controls == "on" else ()
+    ctx = {"operation": request.scope.get("state", {}).get("operation"),
+           "client_id": claims.client_id, "patient_id": patient_id,
+           "resource": request.path_params.get("resource")}
+    await inject.check(request, "data", ctx, carried)
     patient = services.store.patient(patient_id) or PatientRef(patient_id)
     return services, claims, patient
 
@@ -55,13 +62,14 @@ def _int_param(request: Request, name: str, default: int, low: int, high: int | 
     return value
 
 
-def _json(body: bytes) -> Response:
-    return Response(body, media_type="application/json", headers=DATA_HEADERS)
+def _json(request: Request, body: bytes) -> Response:
+    headers = {**DATA_HEADERS, **getattr(request.state, "rate_headers", {})}
+    return Response(body, media_type="application/json", headers=headers)
 
 
 async def get_patient(request: Request) -> Response:
-    services, _, patient = authenticate(request)
-    return _json(b'{"data":' + dumps(services.records.chart(patient).patient) + b"}")
+    services, _, patient = await authenticate(request)
+    return _json(request, b'{"data":' + dumps(services.records.chart(patient).patient) + b"}")
 
 
 def _resource(request: Request) -> str:
@@ -73,7 +81,7 @@ def _resource(request: Request) -> str:
 
 async def list_records(request: Request) -> Response:
     resource = _resource(request)
-    services, _, patient = authenticate(request)
+    services, _, patient = await authenticate(request)
     limit = _int_param(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
     offset = _int_param(request, "offset", 0, 0, None)
     _, blobs = services.records.records(patient, resource)
@@ -82,19 +90,19 @@ async def list_records(request: Request) -> Response:
            if offset + limit < total else None)
     page = b",".join(blobs[offset:offset + limit])
     pagination = dumps({"limit": limit, "offset": offset, "total": total, "next": nxt})
-    return _json(b'{"data":[' + page + b'],"pagination":' + pagination + b"}")
+    return _json(request, b'{"data":[' + page + b'],"pagination":' + pagination + b"}")
 
 
 async def get_record(request: Request) -> Response:
     resource = _resource(request)
-    services, _, patient = authenticate(request)
+    services, _, patient = await authenticate(request)
     record_id = request.path_params["record_id"]
     ids, blobs = services.records.records(patient, resource)
     try:
         index = ids.index(record_id)
     except ValueError:
         raise NotFound(f"No {resource} record {record_id!r} for this patient.") from None
-    return _json(b'{"data":' + blobs[index] + b"}")
+    return _json(request, b'{"data":' + blobs[index] + b"}")
 
 
 ROUTES = [

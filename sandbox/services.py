@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import secrets
 import uuid
 from dataclasses import dataclass, field
@@ -12,6 +13,9 @@ from sandbox.config import Settings
 from sandbox.contract import Contract
 from sandbox.data.chart import Charts
 from sandbox.identity import PatientRef
+from sandbox.knobs.faults import FaultRegistry
+from sandbox.knobs.journal import Journal
+from sandbox.knobs.ratelimit import RateLimiter
 from sandbox.oauth.portals import HealthSystem, load_health_systems
 from sandbox.oauth.tokens import TokenService
 from sandbox.record_view import RecordView
@@ -28,10 +32,29 @@ class Services:
     contract: Contract
     records: RecordView
     tokens: TokenService = field(init=False)
+    faults: FaultRegistry = field(init=False)
+    rate_limiter: RateLimiter = field(init=False)
+    journal: Journal = field(init=False)
+    latency_rng: random.Random = field(init=False)
 
     def __post_init__(self) -> None:
         key = self.settings.signing_key or secrets.token_urlsafe(32)
         self.tokens = TokenService(key, self.clock, self.store)
+        self.faults = FaultRegistry()
+        self.rate_limiter = RateLimiter(self.clock, self.settings.rate_limit,
+                                        self.settings.rate_limit_window)
+        self.journal = Journal(self.settings.journal_size)
+        self.latency_rng = random.Random(self.settings.seed)
+
+    def reset(self) -> None:
+        """Back to the start state: codes, tokens, consents, faults, clock, journal, limits."""
+        self.store.clear()
+        self.faults.clear()
+        self.clock.reset()
+        self.journal.clear()
+        self.records.reset()
+        self.rate_limiter.configure(self.settings.rate_limit, self.settings.rate_limit_window)
+        self.latency_rng.seed(self.settings.seed)
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -44,7 +67,8 @@ class Services:
                    load_health_systems(settings.fixtures_dir), Contract(settings.openapi_dir),
                    RecordView(charts, clock, settings.data_as_of))
 
-    def new_grant(self, client_id: str, patient: PatientRef, scope: tuple[str, ...]) -> Grant:
-        grant = Grant(uuid.uuid4().hex, client_id, patient, scope, self.clock.time())
+    def new_grant(self, client_id: str, patient: PatientRef, scope: tuple[str, ...],
+                  faults: tuple[str, ...] = ()) -> Grant:
+        grant = Grant(uuid.uuid4().hex, client_id, patient, scope, self.clock.time(), faults)
         self.store.put_grant(grant)
         return grant

@@ -14,17 +14,12 @@ import logging
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-from werkzeug.datastructures import Headers
 
 from sandbox.contract import Contract
 from sandbox.errors import ApiError, InvalidRequest, PayloadTooLarge, ServerError, render_error
 
 log = logging.getLogger("sandbox.contract")
 MAX_BODY = 1024 * 1024
-
-
-def _headers(raw: list[tuple[bytes, bytes]]) -> Headers:
-    return Headers([(k.decode("latin-1"), v.decode("latin-1")) for k, v in raw])
 
 
 class ContractMiddleware:
@@ -59,9 +54,8 @@ class ContractMiddleware:
                 await self._reject(scope, receive, send,
                                    PayloadTooLarge(f"The request body is larger than {MAX_BODY} bytes."))
                 return
-        query = scope.get("query_string", b"").decode("latin-1")
-        req_headers = _headers(scope["headers"])
-        problem = self.contract.check_request(doc, method, path, query, req_headers, body)
+        query = scope.get("query_string", b"")
+        problem = self.contract.check_request(doc, method, path, query, scope["headers"], body)
         if problem is not None:
             state["validation"] = f"request: {problem}"
             await self._reject(scope, receive, send, InvalidRequest(problem))
@@ -92,8 +86,7 @@ class ContractMiddleware:
         await self.app(scope, replay, capture)
         out = b"".join(chunks)
         problem = self.contract.check_response(
-            doc, op, method, path, query, req_headers, start["status"],
-            _headers(start.get("headers", [])), out)
+            doc, op, method, path, start["status"], start.get("headers", []), out)
         if problem is None:
             state["validation"] = "ok"
         else:

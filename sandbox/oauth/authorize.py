@@ -17,6 +17,7 @@ from starlette.datastructures import QueryParams
 from sandbox.clients import Client, ClientRegistry
 from sandbox.errors import ApiError, InvalidRequest, UnsupportedResponseType
 from sandbox.identity import PatientRef
+from sandbox.knobs.faults import split_email_tags
 from sandbox.oauth.scopes import validate_requested
 
 # Deliberately simple: one @, no spaces, a dot in the domain. Real address validation
@@ -60,6 +61,7 @@ class AuthorizeRequest:
     scope: tuple[str, ...]
     patient: PatientRef
     code_challenge: str | None
+    faults: tuple[str, ...] = ()
 
 
 def with_query(uri: str, params: dict[str, str]) -> str:
@@ -120,6 +122,7 @@ def parse_authorize(params: QueryParams, clients: ClientRegistry, seed: int) -> 
             raise InvalidRequest("email is required: the patient's email address")
         if not EMAIL_RE.match(email) or len(email) > 254:
             raise InvalidRequest("email is not a valid email address")
+        email, faults = split_email_tags(email)
         names = {}
         for name in ("first_name", "last_name"):
             value = _single(params, name)
@@ -130,7 +133,7 @@ def parse_authorize(params: QueryParams, clients: ClientRegistry, seed: int) -> 
     except ApiError as exc:
         raise RedirectError(exc, redirect_uri, state) from None
     patient = PatientRef.from_email(seed, email, names["first_name"], names["last_name"])
-    return AuthorizeRequest(client, redirect_uri, state, scope, patient, challenge)
+    return AuthorizeRequest(client, redirect_uri, state, scope, patient, challenge, faults)
 
 
 def _pkce(params: QueryParams) -> str | None:

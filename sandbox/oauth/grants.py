@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 
 from sandbox.clients import Client
 from sandbox.errors import InvalidGrant, InvalidRequest
+from sandbox.knobs.inject import raise_carried
 from sandbox.oauth.scopes import OFFLINE, narrow
 from sandbox.oauth.tokens import IssuedTokens
 from sandbox.services import Services
@@ -64,7 +65,8 @@ def authorization_code(services: Services, client: Client, form: Form) -> Issued
     consent = store.get_consent(client.client_id, record.patient.patient_id)
     if consent is None or not consent.active:
         raise InvalidGrant("The patient revoked sharing with this application.")
-    grant = services.new_grant(client.client_id, record.patient, record.scope)
+    raise_carried(services, record.faults, "token")
+    grant = services.new_grant(client.client_id, record.patient, record.scope, record.faults)
     store.bind_code_grant(code, grant.grant_id)
     refresh_ttl = settings.refresh_token_ttl if OFFLINE in record.scope else None
     return services.tokens.issue(grant, record.scope, settings.access_token_ttl, refresh_ttl)
@@ -86,6 +88,7 @@ def refresh_token(services: Services, client: Client, form: Form) -> IssuedToken
         raise InvalidGrant("The patient revoked sharing with this application.")
     if record.expires_at <= services.clock.time():
         raise InvalidGrant("The refresh token expired. Start again at authorize.")
+    raise_carried(services, grant.faults, "token")
     scope = narrow(grant.scope, form.get("scope"))
     refresh_ttl = settings.refresh_token_ttl if OFFLINE in scope else None
     if not settings.rotate_refresh_tokens:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from sandbox.knobs import inject
 from sandbox.oauth import consent
 from sandbox.oauth.portals import (
     EMAIL_CODE,
@@ -135,7 +136,9 @@ async def connect(request: Request) -> Response:
         return _login_page(request, flow, system)
     form = await _form(request)
     outcome = login(form.get("username", ""), form.get("password", ""))
-    if "portal_down" in flow.faults:
+    ctx = {"operation": "hosted_connect_submit", "client_id": flow.client_id,
+           "patient_id": flow.patient.patient_id}
+    if "portal_down" in await inject.check(request, "portal", ctx, flow.faults):
         outcome = LoginOutcome.PORTAL_DOWN
     if outcome is LoginOutcome.CONNECTED:
         return _connect_done(request, flow, system)

@@ -8,6 +8,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from sandbox.errors import AccessDenied, ApiError, ServerError, TemporarilyUnavailable
+from sandbox.knobs import inject
+from sandbox.knobs.faults import AUTHORIZE_REDIRECTS
 from sandbox.oauth import consent, hosted
 from sandbox.oauth.authorize import ClientRejected, RedirectError, parse_authorize
 from sandbox.oauth.token_endpoint import token
@@ -35,10 +38,21 @@ async def authorize(request: Request) -> Response:
         return client_rejected(request, exc)
     except RedirectError as exc:
         return RedirectResponse(exc.location, status_code=302)
+    request.state.client_id = req.client.client_id
+    request.state.patient_id = req.patient.patient_id
+    ctx = {"operation": "authorize", "client_id": req.client.client_id,
+           "patient_id": req.patient.patient_id}
+    carried = req.faults if services.settings.controls == "on" else ()
+    faults = await inject.check(request, "authorize", ctx, carried)
+    for name, error_class in AUTHORIZE_FAULTS.items():
+        if name in faults:
+            error = error_class(f"{AUTHORIZE_REDIRECTS[name]} (sandbox fault)")
+            location = RedirectError(error, req.redirect_uri, req.state).location
+            return RedirectResponse(location, status_code=302)
     flow = Flow(flow_id=secrets.token_urlsafe(32), client_id=req.client.client_id,
                 redirect_uri=req.redirect_uri, state=req.state, scope=req.scope,
                 patient=req.patient, code_challenge=req.code_challenge,
-                created_at=services.clock.time())
+                created_at=services.clock.time(), faults=carried)
     mode = services.settings.consent_mode
     if mode == "auto-approve":
         return RedirectResponse(consent.approve(services, flow), status_code=302)
@@ -47,6 +61,11 @@ async def authorize(request: Request) -> Response:
     services.store.put_flow(flow)
     return RedirectResponse(f"{hosted.PREFIX}/{flow.flow_id}/verify", status_code=302)
 
+
+# Faults that authorize delivers as error redirects (RFC 6749 §4.1.2.1 codes).
+AUTHORIZE_FAULTS: dict[str, type[ApiError]] = {
+    "access_denied": AccessDenied, "server_error": ServerError,
+    "temporarily_unavailable": TemporarilyUnavailable}
 
 P = hosted.PREFIX
 ROUTES = [

@@ -18,6 +18,7 @@ from sandbox.errors import (
     UnsupportedGrantType,
     render_error,
 )
+from sandbox.knobs import inject
 from sandbox.oauth.grants import GRANTS, Form
 from sandbox.services import Services
 
@@ -87,6 +88,8 @@ async def token(request: Request) -> Response:
     try:
         form = await read_form(request)
         client = authenticate(request, form, services.clients)
+        request.state.client_id = client.client_id
+        await inject.check(request, "token", {"operation": "token", "client_id": client.client_id})
         grant_type = form.get("grant_type")
         if not grant_type:
             raise InvalidRequest("grant_type is required: authorization_code or refresh_token.")

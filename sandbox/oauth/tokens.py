@@ -30,6 +30,7 @@ class AccessClaims:
     expires_at: int
     jti: str
     grant_id: str
+    issued_at: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -64,13 +65,15 @@ class TokenService:
               refresh_ttl: int | None, refresh_token: str | None = None) -> IssuedTokens:
         """Sign an access token; mint a refresh token when `refresh_ttl` is given, unless
         `refresh_token` (an existing one, when rotation is off) is passed through."""
-        now = int(self._clock.time())
+        exact = self._clock.time()
+        now = int(exact)
         jti = uuid.uuid4().hex
         claims = AccessClaims(grant.client_id, grant.patient.patient_id, scope,
-                              now + access_ttl, jti, grant.grant_id)
+                              now + access_ttl, jti, grant.grant_id, exact)
         token = jwt.encode(
+            # iat keeps sub-second precision so "expire every token issued so far" is exact
             {"iss": ISSUER, "sub": claims.patient_id, "cid": claims.client_id,
-             "scope": format_scope(scope), "iat": now, "exp": claims.expires_at,
+             "scope": format_scope(scope), "iat": round(exact, 6), "exp": claims.expires_at,
              "jti": jti, "gid": grant.grant_id},
             self._key, algorithm=ALGORITHM,
         )
@@ -89,7 +92,8 @@ class TokenService:
             )
             return AccessClaims(str(payload["cid"]), str(payload["sub"]),
                                 parse_scope(str(payload["scope"])), int(payload["exp"]),
-                                str(payload["jti"]), str(payload["gid"]))
+                                str(payload["jti"]), str(payload["gid"]),
+                                float(payload.get("iat", 0)))
         except jwt.InvalidSignatureError:
             raise InvalidToken("The access token signature is invalid.") from None
         except (jwt.InvalidTokenError, ValueError, TypeError):
@@ -103,11 +107,12 @@ class TokenService:
         if scheme.lower() != "bearer" or not token.strip():
             raise InvalidToken("The Authorization header must be 'Bearer <access_token>'.")
         claims = self.decode(token.strip())
-        if claims.expires_at <= self._clock.time() or self._store.is_access_expired(claims.jti):
-            raise InvalidToken("The access token expired; refresh it and retry once.")
         grant = self._store.get_grant(claims.grant_id)
         if grant is None or grant.revoked or self._store.is_access_revoked(claims.jti):
             raise InvalidToken("The access token was revoked.")
+        if (claims.expires_at <= self._clock.time() or self._store.is_access_expired(claims.jti)
+                or claims.issued_at < grant.expired_before):
+            raise InvalidToken("The access token expired; refresh it and retry once.")
         consent = self._store.get_consent(claims.client_id, claims.patient_id)
         if consent is None or not consent.active:
             raise InvalidToken("The patient revoked sharing with this application.")

@@ -59,7 +59,10 @@ class Grant:
     patient: PatientRef
     scope: tuple[str, ...]
     created_at: float
+    faults: tuple[str, ...] = ()  # fault tags of the patient's email, for the whole session
     revoked: bool = False
+    # Access tokens issued before this instant count as expired (sandbox controls).
+    expired_before: float = 0.0
 
 
 @dataclass
@@ -97,6 +100,10 @@ class Store(Protocol):
     # Grants and refresh tokens
     def put_grant(self, grant: Grant) -> None: ...
     def get_grant(self, grant_id: str) -> Grant | None: ...
+    def grants(self) -> list[Grant]: ...
+    def expire_grant(self, grant_id: str, at: float) -> None:
+        """Expire every access and refresh token the grant issued until `at`."""
+        ...
     def revoke_grants(self, *, grant_id: str | None = None, client_id: str | None = None,
                       patient_id: str | None = None) -> int: ...
     def put_refresh(self, token: str, record: RefreshRecord) -> None: ...

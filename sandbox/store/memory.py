@@ -71,6 +71,19 @@ class MemoryStore:
         with self._lock:
             return self._grants.get(grant_id)
 
+    def grants(self) -> list[Grant]:
+        with self._lock:
+            return list(self._grants.values())
+
+    def expire_grant(self, grant_id: str, at: float) -> None:
+        with self._lock:
+            grant = self._grants.get(grant_id)
+            if grant is not None:
+                grant.expired_before = at
+            for record in self._refresh.values():
+                if record.grant_id == grant_id:
+                    record.expires_at = min(record.expires_at, at)
+
     def revoke_grants(self, *, grant_id: str | None = None, client_id: str | None = None,
                       patient_id: str | None = None) -> int:
         count = 0

@@ -1,0 +1,1 @@
+"""Sandbox controls: faults, clock, tokens, consent, connections, rate limits, journal."""
