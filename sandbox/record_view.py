@@ -19,8 +19,9 @@ from sandbox.data.chart import Chart, Charts
 from sandbox.identity import PatientRef
 
 # Statuses whose records are not served: a connection still syncing has delivered
-# nothing yet; one in error cannot be read. `needs_reauth` keeps the last synced data.
-HIDDEN_STATUSES = frozenset({"syncing", "error"})
+# nothing yet. `needs_reauth` and `error` keep what was synced before (as aggregators do,
+# and as the personas with such connections show).
+HIDDEN_STATUSES = frozenset({"syncing"})
 CONNECTION_STATUSES = ("connected", "syncing", "needs_reauth", "error")
 
 
