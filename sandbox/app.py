@@ -13,7 +13,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from sandbox import __version__, docs, records_api
+from sandbox import __version__, docs, landing, records_api
+from sandbox.access_log import AccessLogMiddleware
 from sandbox.config import Settings
 from sandbox.errors import ApiError, MethodNotAllowed, NotFound, render_error
 from sandbox.knobs import routes as knob_routes
@@ -57,11 +58,12 @@ async def flow_gone(request: Request, exc: Exception) -> Response:
 
 def create_app(settings: Settings) -> Starlette:
     services = Services.build(settings)
-    routes = [*OAUTH_ROUTES, *records_api.ROUTES, *docs.ROUTES, *knob_routes.ROUTES,
+    routes = [*landing.ROUTES, *OAUTH_ROUTES, *records_api.ROUTES, *docs.ROUTES, *knob_routes.ROUTES,
               Route("/_sandbox/health", health, methods=["GET"])]
     app = Starlette(
         routes=routes,
         middleware=[
+            Middleware(AccessLogMiddleware, settings=settings),
             Middleware(RequestIdMiddleware),
             Middleware(JournalMiddleware, journal=services.journal, clock=services.clock),
             Middleware(ControlsGuard, settings=settings),
