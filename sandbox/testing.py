@@ -99,15 +99,18 @@ def get_code(client: HttpClient, email: str = "pat.sandbox@example.com",
 
 def exchange_code(client: HttpClient, code: str, redirect_uri: str = DEFAULT_REDIRECT_URI,
                   client_id: str = DEFAULT_CLIENT_ID, client_secret: str = DEFAULT_CLIENT_SECRET,
-                  **extra: str) -> Any:
-    return client.post(TOKEN, auth=(client_id, client_secret),
+                  headers: dict[str, str] | None = None, **extra: str) -> Any:
+    """POST the code to /token; `extra` are more form fields (e.g. code_verifier)."""
+    return client.post(TOKEN, auth=(client_id, client_secret), headers=headers,
                        data={"grant_type": "authorization_code", "code": code,
                              "redirect_uri": redirect_uri, **extra})
 
 
 def refresh(client: HttpClient, refresh_token: str, client_id: str = DEFAULT_CLIENT_ID,
-            client_secret: str = DEFAULT_CLIENT_SECRET, **extra: str) -> Any:
-    return client.post(TOKEN, auth=(client_id, client_secret),
+            client_secret: str = DEFAULT_CLIENT_SECRET, headers: dict[str, str] | None = None,
+            **extra: str) -> Any:
+    """POST a refresh to /token; `extra` are more form fields (e.g. scope)."""
+    return client.post(TOKEN, auth=(client_id, client_secret), headers=headers,
                        data={"grant_type": "refresh_token", "refresh_token": refresh_token,
                              **extra})
 

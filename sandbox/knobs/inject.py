@@ -7,16 +7,23 @@ from typing import Any
 
 from starlette.requests import Request
 
-from sandbox.knobs.faults import Requested, first_error, parse_names
+from sandbox.knobs.faults import CATALOGUE, Requested, first_error, parse_names
 from sandbox.services import Services
 
 FAULT_HEADER = "x-sandbox-fault"
 
 
+def carried_at(faults: tuple[str, ...], point: str) -> set[str]:
+    """Email-tag faults that fire at `point`: a tag acts at the last point of the flow it
+    applies to (`+server_error` breaks data calls, not authorize), so the session gets
+    that far and the failure shows where a tester wants it."""
+    return {f for f in faults if f in CATALOGUE and CATALOGUE[f].points[-1] == point}
+
+
 def raise_carried(services: Services, faults: tuple[str, ...], point: str) -> None:
     """Faults a session carries from its email tags, checked where the grant is known."""
     if faults and services.settings.controls == "on":
-        hit = first_error(faults, point)
+        hit = first_error(carried_at(faults, point), point)
         if hit is not None:
             raise hit[1]
 
@@ -34,7 +41,7 @@ async def check(request: Request, point: str, ctx: dict[str, Any],
         request.state.rate_headers = services.rate_limiter.hit(str(ctx["client_id"]))
     if services.settings.controls == "off":
         return set()
-    wanted = Requested(set(carried))
+    wanted = Requested(carried_at(carried, point))
     header = request.headers.get(FAULT_HEADER)
     if header:
         from_header = parse_names(header, "X-Sandbox-Fault header")
