@@ -145,7 +145,7 @@ async def connect(request: Request) -> Response:
     if outcome is LoginOutcome.NEEDS_OTP:
         flow.otp_pending = system.id
         _services(request).store.put_flow(flow)
-        return _login_page(request, flow, system, otp=True)
+        return _go(flow, f"connect/{system.id}/otp")
     messages = {
         LoginOutcome.WRONG_PASSWORD: (400, "Incorrect username or password. Try again."),
         LoginOutcome.LOCKED: (400, f"This {system.portal} account is locked after too many "
@@ -154,7 +154,8 @@ async def connect(request: Request) -> Response:
                                         "right now. Try again later or choose another."),
     }
     status, message = messages[outcome]
-    return _login_page(request, flow, system, status, error=message)
+    return _login_page(request, flow, system, status, error=message,
+                       username=form.get("username", "")[:200])
 
 
 async def connect_otp(request: Request) -> Response:
@@ -162,6 +163,8 @@ async def connect_otp(request: Request) -> Response:
     system = _system(request)
     if system is None or flow.otp_pending != system.id:
         return _go(flow, "care")
+    if request.method == "GET":
+        return _login_page(request, flow, system, otp=True)
     form = await _form(request)
     if form.get("otp", "").strip() != ONE_TIME_CODE:
         return _login_page(request, flow, system, 400, otp=True,

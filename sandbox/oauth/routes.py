@@ -73,7 +73,7 @@ ROUTES = [
     Route(P + "/{flow_id}/verify", hosted.verify, methods=["GET", "POST"]),
     Route(P + "/{flow_id}/care", hosted.care, methods=["GET", "POST"]),
     Route(P + "/{flow_id}/connect/{system_id}", hosted.connect, methods=["GET", "POST"]),
-    Route(P + "/{flow_id}/connect/{system_id}/otp", hosted.connect_otp, methods=["POST"]),
+    Route(P + "/{flow_id}/connect/{system_id}/otp", hosted.connect_otp, methods=["GET", "POST"]),
     Route(P + "/{flow_id}/review", hosted.review, methods=["GET", "POST"]),
     Route(P + "/{flow_id}/cancel", hosted.cancel, methods=["POST"]),
     Route("/connect/api/v1/token", token, methods=["POST"], name="token"),

@@ -66,6 +66,7 @@ def test_wrong_password_says_so_and_allows_retry(client: TestClient) -> None:
     base = verified(client)
     wrong = client.post(base + "/connect/riverbend-health", data={"username": "patient", "password": "nope"})
     assert wrong.status_code == 400 and "Incorrect username or password" in wrong.text
+    assert 'value="patient"' in wrong.text  # the username is kept for the retry
     right = client.post(base + "/connect/riverbend-health", data={"username": "patient", "password": "password"})
     assert right.status_code == 303
 
@@ -83,7 +84,9 @@ def test_locked_account_and_portal_down_do_not_connect(client: TestClient) -> No
 def test_one_time_code_step(client: TestClient) -> None:
     base = verified(client)
     step = client.post(base + "/connect/summit-valley", data={"username": "otp", "password": "password"})
-    assert step.status_code == 200 and "One-time code" in step.text
+    assert step.status_code == 303 and step.headers["location"].endswith("/connect/summit-valley/otp")
+    page = client.get(base + "/connect/summit-valley/otp")
+    assert page.status_code == 200 and "One-time code" in page.text
     bad = client.post(base + "/connect/summit-valley/otp", data={"otp": "111111"})
     assert bad.status_code == 400
     good = client.post(base + "/connect/summit-valley/otp", data={"otp": "123456"})
