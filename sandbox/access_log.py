@@ -9,45 +9,17 @@ the log. Bodies and headers (codes, tokens, client secrets, records) are never l
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import time
 from typing import Any
-from urllib.parse import parse_qsl, quote
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sandbox.config import Settings
+from sandbox.redact import safe_target
 
 log = logging.getLogger("sandbox.access")
-
-# Query parameters whose values are not secret nor personal; all others print as ***.
-SAFE_QUERY = frozenset({"client_id", "redirect_uri", "scope", "response_type",
-                        "code_challenge_method", "limit", "offset", "spec", "operation",
-                        "status", "patient_id", "method", "resource"})
-# Path parameters that are opaque ids, not secrets; any other one is digested.
-SAFE_PATH_PARAMS = frozenset({"patient_id", "resource", "record_id", "system_id", "asset",
-                              "fault_id", "connection_id"})
-MASK = "***"
-
-
-def digest(value: str) -> str:
-    return "~" + hashlib.sha256(value.encode()).hexdigest()[:8]
-
-
-def safe_target(path: str, query: str, path_params: dict[str, Any] | None = None) -> str:
-    """The request target as it may be logged."""
-    for name, value in (path_params or {}).items():
-        if name not in SAFE_PATH_PARAMS and isinstance(value, str) and value:
-            path = path.replace(f"/{value}", f"/{digest(value)}")
-    if not query:
-        return path
-    pairs = parse_qsl(query, keep_blank_values=True)
-    shown = "&".join(f"{quote(k, safe='')}=" + (quote(v, safe=':/') if k in SAFE_QUERY else MASK)
-                     for k, v in pairs)
-    return f"{path}?{shown}" if shown else path
-
 
 class AccessLogMiddleware:
     """Outermost: times the whole stack and logs after the response has started."""

@@ -13,9 +13,10 @@ from starlette.middleware import Middleware
 from starlette.testclient import TestClient
 
 from sandbox import testing
-from sandbox.access_log import AccessLogMiddleware, JsonFormatter, logging_config, safe_target
+from sandbox.access_log import AccessLogMiddleware, JsonFormatter, logging_config
 from sandbox.app import create_app
 from sandbox.config import Settings
+from sandbox.redact import safe_target
 
 PATIENTS = "/connect/api/v1/patients"
 

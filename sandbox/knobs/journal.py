@@ -2,34 +2,21 @@
 
 Every request to the emulated API (/connect/...) is recorded with sandbox and real time,
 operation, status, client, patient, faults and validation outcome. Nothing secret is
-kept: no bodies, no headers, and a query string keeps only the values of parameters
-known to be harmless (paging, scope, client id); every other value is masked.
+kept: no bodies, no headers, and the path is shown as `redact.safe_target` allows.
 """
 
 from __future__ import annotations
 
 import itertools
-import re
 import threading
 import time
 from collections import deque
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sandbox.clock import Clock
-
-SAFE_QUERY = frozenset({"limit", "offset", "client_id", "scope", "response_type",
-                        "code_challenge_method", "redirect_uri", "q", "spec"})
-MASK = "***"
-# The hosted flow id in a path is a session secret.
-FLOW_SEGMENT = re.compile(r"^(/connect/api/v1/authorize/)[^/]+")
-
-
-def masked_query(query: str) -> str:
-    pairs = parse_qsl(query, keep_blank_values=True)
-    return urlencode([(k, v if k in SAFE_QUERY else MASK) for k, v in pairs])
+from sandbox.redact import safe_target
 
 
 class Journal:
@@ -91,8 +78,7 @@ class JournalMiddleware:
                 "request_id": state.get("request_id"),
                 "operation": state.get("operation"),
                 "method": scope["method"],
-                "path": FLOW_SEGMENT.sub(r"\1" + MASK, scope["path"])
-                        + (f"?{masked_query(query)}" if query else ""),
+                "path": safe_target(scope["path"], query, scope.get("path_params")),
                 "status": status,
                 "client_id": state.get("client_id"),
                 "patient_id": state.get("patient_id"),
