@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -94,3 +96,17 @@ def test_following_next_yields_every_record_once_in_order(api: Api, limit: int) 
         every.extend(r["id"] for r in api.get("/labs", params={"limit": 100, "offset": offset}).json()["data"])
         offset += 100
     assert seen == every
+
+
+def test_nothing_dated_after_the_sandbox_clock_is_served(api: Api) -> None:
+    services = api.client.app.state.services  # type: ignore[attr-defined]
+    everything = api.get("/labs", params={"limit": 100}).json()
+    dates = sorted(r["created_at"] for r in everything["data"])
+    middle = dates[len(dates) // 2]
+    services.clock.set(datetime.fromisoformat(middle.replace("Z", "+00:00")))
+    services.clock.freeze()
+    shown = api.get("/labs", params={"limit": 100})
+    assert shown.status_code == 200
+    kept = shown.json()["data"]
+    assert kept and all(r["created_at"] <= middle for r in kept)
+    assert shown.json()["pagination"]["total"] < everything["pagination"]["total"]
