@@ -27,6 +27,11 @@ test: $(VENV)/.installed-test
 	$(BIN)/mypy
 	$(BIN)/pytest
 
+# Benchmarks (not tests): contract-check cost vs validation off and Prism; chart generation.
+bench: $(VENV)/.installed-test
+	$(BIN)/python bench/bench_contract.py
+	$(BIN)/python bench/bench_generation.py
+
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/mypy
