@@ -29,12 +29,14 @@ PAGE = """<!doctype html>
 <link rel="icon" href="/docs/assets/favicon-32x32.png"></head>
 <body><div id="ui"></div>
 <script src="/docs/assets/swagger-ui-bundle.js"></script>
+<script src="/docs/assets/swagger-ui-standalone-preset.js"></script>
 <script>
 window.ui = SwaggerUIBundle({urls: [
   {url: "/openapi.json", name: "Consolidate Health Connect API (emulated)"},
   {url: "/_sandbox/openapi.json", name: "Sandbox controls"}],
   "urls.primaryName": %s, dom_id: "#ui", deepLinking: true,
-  presets: [SwaggerUIBundle.presets.apis, SwaggerUIBundle.SwaggerUIStandalonePreset.slice(1)]});
+  presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
+  plugins: [SwaggerUIBundle.plugins.DownloadUrl], layout: "StandaloneLayout"});
 </script></body></html>"""
 
 
