@@ -83,6 +83,11 @@ class LiveServer:
         body: dict[str, Any] = response.json()
         return body
 
+    def get_json(self, path: str) -> Any:
+        response = httpx.get(self.url + path, timeout=10)
+        assert response.status_code == 200, response.text
+        return response.json()
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
