@@ -40,9 +40,12 @@ class LiveServer:
         env = {k: v for k, v in os.environ.items() if not k.startswith("SANDBOX_")}
         env.update({"SANDBOX_PORT": str(self.port), "SANDBOX_HOST": "127.0.0.1"})
         env.update({f"SANDBOX_{k.upper()}": str(v) for k, v in settings.items()})
+        # stderr is the log (access lines, uvicorn's own); stdout only the start-up banner,
+        # which prints the documented sandbox client on purpose.
         self._log = self.log_path.open("wb")
+        self._banner = (log_dir / f"banner-{self.port}.txt").open("wb")
         self.process = subprocess.Popen([sys.executable, "-m", "sandbox"], cwd=PROJECT, env=env,
-                                        stdout=self._log, stderr=subprocess.STDOUT)
+                                        stdout=self._banner, stderr=self._log)
         deadline = time.monotonic() + 30
         while True:
             if self.process.poll() is not None:
@@ -97,6 +100,7 @@ class LiveServer:
                 self.process.kill()
                 self.process.wait(5)
         self._log.close()
+        self._banner.close()
 
 
 @pytest.fixture(scope="session")
