@@ -173,10 +173,13 @@ class OAuthLifecycle(RuleBasedStateMachine):
         self.consent[self.patients[email]] = True  # approving records the consent
         STATS.note("authorize", "code")
 
-    @rule(email=st.sampled_from(EMAILS))
-    def authorize_and_exchange(self, email: str) -> None:
-        """The common path in one step (so fresh exchanges are frequent)."""
+    @rule(email=st.sampled_from(EMAILS), late=st.sampled_from((False, False, True)))
+    def authorize_and_exchange(self, email: str, late: bool) -> None:
+        """The common path in one step (so fresh exchanges are frequent); `late` lets the
+        code's 600 s run out first."""
         self.authorize(email)
+        if late:
+            self.advance_clock(CODE_TTL)
         self._exchange(self.codes[-1])
 
     @precondition(lambda self: self.codes)
@@ -210,7 +213,17 @@ class OAuthLifecycle(RuleBasedStateMachine):
     @precondition(lambda self: self.refresh_tokens)
     @rule(data=st.data())
     def refresh(self, data: st.DataObject) -> None:
-        token = data.draw(st.sampled_from(self.refresh_tokens), label="refresh token")
+        self._refresh(data.draw(st.sampled_from(self.refresh_tokens), label="refresh token"))
+
+    @precondition(lambda self: self.refresh_tokens)
+    @rule()
+    def refresh_then_replay(self) -> None:
+        """A client that refreshes, then retries with the old token (the theft signal)."""
+        token = self.refresh_tokens[-1]
+        self._refresh(token)
+        self._refresh(token)
+
+    def _refresh(self, token: Refresh) -> None:
         response = refresh(self.client, token.token)
         family = token.family
         if family.revoked or not self.consent.get(family.patient, False):
