@@ -23,7 +23,7 @@ def test_data_endpoints_in_process() -> None:
     data_ops = data_operation_ids(doc)
     config = schemathesis.Config.from_dict({
         "seed": 7,
-        "generation": {"max-examples": 25},
+        "generation": {"max-examples": 25, "database": "none"},
         # Stateful links add nothing here (the data endpoints only read); the HTTP run has them.
         "phases": {"stateful": {"enabled": False}},
         "auth": {"openapi": {"bearerAuth": {"bearer": token["access_token"]}}},

@@ -39,7 +39,7 @@ def _config(server: LiveServer, **extra: Any) -> schemathesis.Config:
     return schemathesis.Config.from_dict({
         "seed": 20261203,
         "base-url": server.url,
-        "generation": {"max-examples": MAX_EXAMPLES},
+        "generation": {"max-examples": MAX_EXAMPLES, "database": "none"},
         "request-timeout": 30,
         **extra,
     })

@@ -109,6 +109,15 @@ def test_consent_revoke_needs_non_empty_ids(client: TestClient) -> None:
     assert response.status_code == 400
 
 
+@pytest.mark.parametrize("expires_in", [-(10**12), 10**12])
+def test_minted_lifetime_out_of_range_is_a_400(client: TestClient, expires_in: int) -> None:
+    # Before: the contract let any integer through and the handler's expiry date overflowed
+    # (a 500). The document now bounds it to 10 years either way.
+    response = client.post("/_sandbox/tokens", json={"email": PERSONA, "expires_in": expires_in})
+    assert response.status_code == 400
+    assert client.post("/_sandbox/tokens", json={"email": PERSONA, "expires_in": -1}).status_code == 201
+
+
 def _lenient_client() -> TestClient:
     return TestClient(create_app(Settings(consent_mode="auto-approve")),
                       raise_server_exceptions=False, follow_redirects=False)
