@@ -20,6 +20,7 @@ from sandbox.errors import ApiError, MethodNotAllowed, NotFound, render_error
 from sandbox.knobs import routes as knob_routes
 from sandbox.knobs.guard import ControlsGuard
 from sandbox.knobs.journal import JournalMiddleware
+from sandbox.limits import LimitsMiddleware
 from sandbox.oauth import hosted
 from sandbox.oauth.routes import ROUTES as OAUTH_ROUTES
 from sandbox.request_id import RequestIdMiddleware
@@ -65,6 +66,7 @@ def create_app(settings: Settings) -> Starlette:
         middleware=[
             Middleware(AccessLogMiddleware, settings=settings),
             Middleware(RequestIdMiddleware),
+            Middleware(LimitsMiddleware),
             Middleware(JournalMiddleware, journal=services.journal, clock=services.clock),
             Middleware(ControlsGuard, settings=settings),
             Middleware(ContractMiddleware, contract=services.contract, mode=settings.validation),

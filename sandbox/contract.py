@@ -190,10 +190,20 @@ def describe(exc: BaseException) -> str:
             rule = rule[:MAX_RULE] + "..."
         target = where or ("body" + (f" at {at}" if at else ""))
         return f"{target}: {rule}"
-    text = str(cause) if cause is not None and str(cause) else str(exc)
+    text = _text(cause) if cause is not None and _text(cause) else _text(exc)
     if "MediaTypeNotFound" in type(cause).__name__ or "media type" in text.lower():
         return f"Content-Type is not accepted here ({text})"
     return f"{where}: {text}" if where else text
+
+
+def _text(exc: BaseException) -> str:
+    # Some openapi-core errors decode the offending body in __str__ and fail on bytes
+    # that are not UTF-8; that is still the client's mistake, so say so.
+    try:
+        text = str(exc)
+    except UnicodeError:
+        return "the body is not valid UTF-8"
+    return text[:MAX_RULE] + "..." if len(text) > MAX_RULE else text
 
 
 class _Memo:

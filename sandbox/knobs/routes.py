@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -10,10 +11,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from sandbox.errors import InvalidRequest, NotFound
+from sandbox.errors import InvalidRequest, InvalidToken, NotFound
 from sandbox.identity import PatientRef
 from sandbox.knobs.faults import CATALOGUE, MAX_LATENCY_MS, Match, Rule
 from sandbox.oauth.scopes import OFFLINE, validate_requested
+from sandbox.oauth.tokens import AccessClaims
 from sandbox.record_view import CONNECTION_STATUSES
 from sandbox.services import Services
 from sandbox.store import Consent
@@ -46,6 +48,8 @@ def _get(body: dict[str, Any], name: str, kind: type | tuple[type, ...], default
     if value is None:
         return None
     kinds = kind if isinstance(kind, tuple) else (kind,)
+    if int in kinds and isinstance(value, float) and value.is_integer():
+        value = int(value)  # 60.0 is an integer to JSON Schema, so it is one here too
     if (isinstance(value, bool) and bool not in kinds) or not isinstance(value, kinds):
         raise InvalidRequest(f"{name} must be {' or '.join(k.__name__ for k in kinds)}")
     return value
@@ -56,6 +60,17 @@ def _iso(ts: float) -> str:
 
 
 # Clock
+# Far enough for any test, and safely inside what datetime can represent.
+CLOCK_MIN = datetime(1971, 1, 1, tzinfo=UTC).timestamp()
+CLOCK_MAX = datetime(9000, 1, 1, tzinfo=UTC).timestamp()
+
+
+def _check_in_range(timestamp: float) -> None:
+    if not CLOCK_MIN <= timestamp <= CLOCK_MAX:
+        raise InvalidRequest("the sandbox time must stay between 1971-01-01 and 9000-01-01; "
+                             "the clock was not changed")
+
+
 def _clock_view(services: Services) -> dict[str, Any]:
     return {"now": services.clock.now().isoformat().replace("+00:00", "Z"),
             "frozen": services.clock.frozen,
@@ -63,33 +78,42 @@ def _clock_view(services: Services) -> dict[str, Any]:
 
 
 async def clock(request: Request) -> Response:
+    """Validate every key first, then apply them (reset, set, advance, freeze), so a bad
+    request changes nothing."""
     services = _services(request)
     if request.method == "POST":
         body = await _body(request)
-        actions = [k for k in ("reset", "set", "advance", "freeze") if k in body]
-        if not actions:
+        if not any(k in body for k in ("reset", "set", "advance", "freeze")):
             raise InvalidRequest("Send one of advance (seconds), set (ISO 8601 time), "
                                  "freeze (true/false) or reset (true).")
-        if body.get("reset"):
+        reset = bool(_get(body, "reset", bool, False))
+        when = _parse_set(body["set"]) if "set" in body else None
+        seconds = _get(body, "advance", (int, float), 0)
+        freeze = _get(body, "freeze", bool)
+        start = when.timestamp() if when else (time.time() if reset else services.clock.time())
+        _check_in_range(start + float(seconds))
+        if reset:
             services.clock.reset()
-        if "set" in body:
-            try:
-                when = datetime.fromisoformat(str(body["set"]).replace("Z", "+00:00"))
-            except ValueError:
-                raise InvalidRequest("set must be an ISO 8601 date-time, e.g. "
-                                     "2027-01-01T00:00:00Z") from None
-            if when.tzinfo is None:
-                raise InvalidRequest("set must carry a time zone, e.g. a trailing Z")
+        if when is not None:
             services.clock.set(when)
-        if "advance" in body:
-            seconds = _get(body, "advance", (int, float))
-            if seconds is None:
-                raise InvalidRequest("advance must be a number of seconds")
-            services.clock.advance(float(seconds))
-        if "freeze" in body:
-            freeze = _get(body, "freeze", bool)
+        services.clock.advance(float(seconds))
+        if freeze is not None:
             services.clock.freeze() if freeze else services.clock.unfreeze()
     return JSONResponse(_clock_view(services))
+
+
+def _parse_set(value: Any) -> datetime:
+    try:
+        when = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidRequest("set must be an ISO 8601 date-time, e.g. 2027-01-01T00:00:00Z") from None
+    if when.tzinfo is None:
+        raise InvalidRequest("set must carry a time zone, e.g. a trailing Z")
+    try:
+        _check_in_range(when.timestamp())
+    except OverflowError:
+        _check_in_range(0)
+    return when
 
 
 # Faults
@@ -192,9 +216,16 @@ def _token_target(body: dict[str, Any]) -> tuple[str, str]:
     return key, value
 
 
+def _claims(services: Services, token: str) -> AccessClaims:
+    try:
+        return services.tokens.decode(token)
+    except InvalidToken as exc:  # a bad target is a bad control request, not a 401
+        raise InvalidRequest(f"access_token: {exc.description}") from None
+
+
 def _grants_of(services: Services, key: str, value: str) -> list[str]:
     if key == "access_token":
-        return [services.tokens.decode(value).grant_id]
+        return [_claims(services, value).grant_id]
     if key == "refresh_token":
         record = services.store.get_refresh(value)
         if record is None:
@@ -209,7 +240,7 @@ async def expire(request: Request) -> Response:
     key, value = _token_target(await _body(request))
     now = services.clock.time()
     if key == "access_token":
-        services.store.expire_access(services.tokens.decode(value).jti)
+        services.store.expire_access(_claims(services, value).jti)
         return JSONResponse({"expired": 1})
     if key == "refresh_token":
         count = services.store.expire_refresh(token=value, at=now)
@@ -224,7 +255,7 @@ async def revoke(request: Request) -> Response:
     services = _services(request)
     key, value = _token_target(await _body(request))
     if key == "access_token":
-        services.store.revoke_access(services.tokens.decode(value).jti)
+        services.store.revoke_access(_claims(services, value).jti)
         return JSONResponse({"revoked": 1})
     count = sum(services.store.revoke_grants(grant_id=g) for g in _grants_of(services, key, value))
     return JSONResponse({"revoked": count})

@@ -100,18 +100,6 @@ def test_public_api_over_http(start_server: Callable[..., LiveServer]) -> None:
     assert server.alive()
 
 
-def _not_utf8(body: object) -> bool:
-    if isinstance(body, str):
-        body = body.encode("utf-8", "surrogatepass")
-    if not isinstance(body, bytes):
-        return False
-    try:
-        body.decode("utf-8")
-    except UnicodeDecodeError:
-        return True
-    return False
-
-
 def test_sandbox_controls_over_http(start_server: Callable[..., LiveServer]) -> None:
     # Its own server: the controls change global state (faults, reset, revocations), which
     # here disturbs nothing else. No controls token: with one, the guard answers 401 before
@@ -120,36 +108,17 @@ def test_sandbox_controls_over_http(start_server: Callable[..., LiveServer]) -> 
     server = start_server(consent_mode="auto-approve")
     doc = httpx.get(server.url + "/_sandbox/openapi.json", timeout=10).json()
     config = _config(server, **{
-        # Excluded: POST /_sandbox/clock. Known defect (see KNOWN_DEFECTS in
-        # test_spec_regressions.py): an advance or set that leaves the datetime range
-        # breaks the clock, and then every request of the process is a 500. Re-include
-        # when the strict-xfail regression test starts passing.
-        "operations": [{"include-operation-id": "clock_change", "enabled": False},
-                       # Cross-field rules no schema states: a known client_id and scope,
-                       # exactly one of email or patient_id (mint); latency needs
-                       # latency_ms (faults). And known defect D3: integer fields written
-                       # as JSON 42700.0 (an integer to JSON Schema) are refused.
-                       *({"include-operation-id": op_id, "checks": {"positive_data_acceptance": {
-                           "expected-statuses": ["2xx", 400, 401, 404]}}}
-                         for op_id in ("tokens_mint", "faults_add", "rate_limit_set"))],
+        # Rules no schema states: a known client_id and scope, exactly one of email or
+        # patient_id (mint); latency needs latency_ms (faults); an access_token this sandbox
+        # signed (expire, revoke); a resulting time between 1971 and 9000 (clock).
+        "operations": [{"include-operation-id": op_id, "checks": {"positive_data_acceptance": {
+            "expected-statuses": ["2xx", 400, 401, 404]}}}
+            for op_id in ("tokens_mint", "faults_add", "tokens_expire", "tokens_revoke", "clock_change")],
     })
     schema = schemathesis.openapi.from_dict(doc, config=config)
-    dropped: list[str] = []
-
-    @schema.hook
-    def filter_failure(context: Any, failure: Any, case: Case, response: Any) -> bool:
-        # Known defect D1: a JSON body that is not UTF-8 crashes the contract check's error
-        # description (sandbox/contract.py describe), a plain 500 instead of a 400.
-        sent = getattr(getattr(response, "request", None), "body", None)
-        if response.status_code == 500 and _not_utf8(sent):
-            dropped.append(case.operation.label)
-            return False
-        return True
-
     report = run_engine(schema)
     _save("controls-http", report)
-    print("sandbox controls over HTTP:", report.summary(),
-          f"(dropped as known defect D1: {len(dropped)})")
+    print("sandbox controls over HTTP:", report.summary())
     assert not report.errors, "\n\n".join(report.errors)
     assert not report.failures, "\n\n".join(report.failures)
     assert report.cases >= 200

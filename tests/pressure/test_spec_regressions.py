@@ -1,8 +1,7 @@
-"""Regressions for what the fuzz runs found: spec fixes (pass) and sandbox defects (strict xfail).
+"""Regressions for what the fuzz runs found: spec fixes and sandbox defects.
 
-KNOWN_DEFECTS are sandbox bugs in files this suite does not own. Each has a strict xfail
-test here: when the fix lands the test passes, strict xfail turns that into a failure, and
-whoever sees it removes the marker and the matching exclusion in test_fuzz_http.py.
+The D tests are sandbox defects the fuzz runs found, fixed since; each stays as a
+regression test.
 """
 
 from __future__ import annotations
@@ -20,15 +19,6 @@ from sandbox.knobs.faults import CATALOGUE
 from sandbox.testing import AUTHORIZE, authorize_params
 from tests.conftest import make_client
 from tests.pressure.conftest import PERSONA, PROJECT
-
-KNOWN_DEFECTS = {
-    "D1": "sandbox/contract.py describe(): str() of openapi-core's MediaTypeDeserializeError raises "
-          "UnicodeDecodeError for a JSON body that is not UTF-8: an unhandled 500, not a 400",
-    "D2": "sandbox/knobs/routes.py clock(): an advance/set beyond the datetime range is applied, "
-          "then every request that reads the clock (all of them, via the journal) is a 500",
-    "D3": "sandbox/knobs/routes.py _get(): an integer field sent as 60.0 (an integer to JSON "
-          "Schema, so the contract check passes it) is refused with a 400",
-}
 
 
 @pytest.fixture
@@ -123,24 +113,24 @@ def _lenient_client() -> TestClient:
                       raise_server_exceptions=False, follow_redirects=False)
 
 
-@pytest.mark.xfail(strict=True, reason=KNOWN_DEFECTS["D1"])
 def test_d1_json_body_that_is_not_utf8_is_a_400() -> None:
+    """A JSON body that is not UTF-8 was an unhandled 500 (describe() decoded it)."""
     with _lenient_client() as c:
         response = c.put("/_sandbox/rate-limit", content=b"\xff\x58\x15\xfe",
                          headers={"Content-Type": "application/json"})
         assert response.status_code == 400
 
 
-@pytest.mark.xfail(strict=True, reason=KNOWN_DEFECTS["D2"])
 def test_d2_clock_out_of_range_is_a_400_and_the_sandbox_keeps_working() -> None:
+    """An advance beyond the datetime range used to break the clock for every request."""
     with _lenient_client() as c:
         response = c.post("/_sandbox/clock", json={"advance": -1e300})
         assert c.get("/_sandbox/health").status_code == 200
         assert response.status_code == 400
 
 
-@pytest.mark.xfail(strict=True, reason=KNOWN_DEFECTS["D3"])
 def test_d3_integral_float_is_an_integer() -> None:
+    """60.0 is an integer to JSON Schema, so the controls accept it as one."""
     with _lenient_client() as c:
         response = c.put("/_sandbox/rate-limit", json={"limit": 5, "window_seconds": 60.0})
         assert response.status_code == 200
