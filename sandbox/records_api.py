@@ -49,6 +49,7 @@ async def authenticate(request: Request) -> tuple[Services, AccessClaims, Patien
 
 
 def _int_param(request: Request, name: str, default: int, low: int, high: int | None) -> int:
+    # The contract check answers bad paging first; this keeps SANDBOX_VALIDATION=off safe.
     raw = request.query_params.get(name)
     if raw is None:
         return default
