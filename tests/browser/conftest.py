@@ -98,7 +98,7 @@ def _callback_handler(received: list[dict[str, str]]) -> type[BaseHTTPRequestHan
     return Handler
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def callback() -> Iterator[Callback]:
     received: list[dict[str, str]] = []
     server = ThreadingHTTPServer(("127.0.0.1", 0), _callback_handler(received))
@@ -123,7 +123,7 @@ class Sandbox:
     redirect_uri: str
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def sandbox(callback: Callback, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
     clients_file = tmp_path_factory.mktemp("browser") / "clients.yaml"
     clients_file.write_text(yaml.safe_dump({"clients": [{
@@ -154,7 +154,10 @@ def sandbox(callback: Callback, tmp_path_factory: pytest.TempPathFactory) -> Ite
 
 # --- the browser -------------------------------------------------------------------------
 
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API keeps an asyncio loop running on the
+# main thread (through greenlets) while it is open, which breaks later tests that call
+# asyncio.run and confuses CPython 3.11's recursion accounting. Close it with the module.
+@pytest.fixture(scope="module")
 def browser(sandbox: Sandbox, callback: Callback) -> Iterator[Browser]:
     # Depends on the servers so that Chromium is closed before they stop: a connection it
     # opens (or preconnects) while uvicorn shuts down would be left unclosed.
