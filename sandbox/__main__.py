@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
 import signal
 import sys
 from dataclasses import MISSING, fields
 from typing import Any
-from urllib.parse import urlencode
 
 from sandbox import __version__
 from sandbox.config import CHOICES, Settings, SettingsError, parse_value
@@ -127,15 +125,6 @@ def settings_from(argv: list[str] | None, environ: dict[str, str]) -> Settings:
     return Settings.from_env(environ, **{k: v for k, v in vars(args).items() if v is not None})
 
 
-def authorize_url(settings: Settings, client_id: str, redirect_uri: str, email: str,
-                  first_name: str, last_name: str, state: str | None = None) -> str:
-    query = urlencode({"client_id": client_id, "redirect_uri": redirect_uri,
-                       "scope": "patient:read-all offline_access",
-                       "state": state or secrets.token_urlsafe(12), "email": email,
-                       "first_name": first_name, "last_name": last_name})
-    return f"{settings.base_url}/connect/api/v1/authorize?{query}"
-
-
 def banner(app: Any) -> str:
     """Where everything is, the default client, and one authorize URL ready to open."""
     services = app.state.services
@@ -149,7 +138,7 @@ def banner(app: Any) -> str:
         lines.append(f"  Controls  {base}/_sandbox"
                      + ("  (bearer token required)" if settings.controls_token else ""))
     lines.append(f"  Consent   {settings.consent_mode}    Seed {settings.seed}")
-    client = services.clients.get("ch_sandbox_client") or next(iter(services.clients.all()), None)
+    client = services.clients.default()
     if client is not None:
         lines += ["Default client",
                   f"  client_id      {client.client_id}",
@@ -158,11 +147,11 @@ def banner(app: Any) -> str:
         personas = services.records.charts.personas
         persona = next((p for p in personas if p.email == DEFAULT_PERSONA),
                        personas[0] if personas else None)
-        if persona is not None and client.redirect_uris:
+        link = persona and services.clients.authorize_link(
+            base, persona.email, persona.first_name, persona.last_name)
+        if persona is not None and link:
             lines += [f"Try it: sign in as {persona.first_name} {persona.last_name} "
-                      f"({persona.title})",
-                      "  " + authorize_url(settings, client.client_id, client.redirect_uris[0],
-                                           persona.email, persona.first_name, persona.last_name)]
+                      f"({persona.title})", f"  {link}"]
     return "\n".join(lines)
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hmac
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 import yaml
 
@@ -41,6 +43,9 @@ def _read(path: Path) -> Iterable[Client]:
         raise SettingsError(f"clients file {path}: cannot be read ({exc!r})") from None
 
 
+DEFAULT_CLIENT_ID = "ch_sandbox_client"
+
+
 class ClientRegistry:
     def __init__(self, files: Iterable[Path]) -> None:
         self._clients: dict[str, Client] = {}
@@ -53,3 +58,19 @@ class ClientRegistry:
 
     def all(self) -> list[Client]:
         return list(self._clients.values())
+
+    def default(self) -> Client | None:
+        """The client the banner and the home page show: ch_sandbox_client, else the first."""
+        return self._clients.get(DEFAULT_CLIENT_ID) or next(iter(self._clients.values()), None)
+
+    def authorize_link(self, base: str, email: str, first_name: str, last_name: str) -> str | None:
+        """A ready-to-open authorize URL for a patient, with the default client and a fresh
+        random state; None when no client has a redirect URI."""
+        client = self.default()
+        if client is None or not client.redirect_uris:
+            return None
+        query = urlencode({"client_id": client.client_id, "redirect_uri": client.redirect_uris[0],
+                           "scope": "patient:read-all offline_access",
+                           "state": secrets.token_urlsafe(12), "email": email,
+                           "first_name": first_name, "last_name": last_name})
+        return f"{base}/connect/api/v1/authorize?{query}"

@@ -8,9 +8,7 @@ autoescaped, nothing loaded from the network.
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
-from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -20,28 +18,16 @@ from sandbox import __version__
 from sandbox.pages import render
 from sandbox.services import Services
 
-DEFAULT_CLIENT_ID = "ch_sandbox_client"
-SCOPE = "patient:read-all offline_access"
 RECENT = 15
-
-
-def authorize_href(base: str, client_id: str, redirect_uri: str, email: str, first_name: str,
-                   last_name: str) -> str:
-    query = urlencode({"client_id": client_id, "redirect_uri": redirect_uri, "scope": SCOPE,
-                       "state": secrets.token_urlsafe(12), "email": email,
-                       "first_name": first_name, "last_name": last_name})
-    return f"{base}/connect/api/v1/authorize?{query}"
 
 
 def _context(services: Services) -> dict[str, Any]:
     settings = services.settings
     base = settings.base_url
-    client = services.clients.get(DEFAULT_CLIENT_ID) or next(iter(services.clients.all()), None)
+    client = services.clients.default()
     personas = []
     for p in services.records.charts.personas:
-        href = (authorize_href("", client.client_id, client.redirect_uris[0], p.email,
-                               p.first_name, p.last_name)
-                if client is not None and client.redirect_uris else None)
+        href = services.clients.authorize_link("", p.email, p.first_name, p.last_name)
         personas.append({"name": f"{p.first_name} {p.last_name}", "email": p.email,
                          "title": p.title, "good_for": p.good_for, "href": href})
     # Faults and the journal are control data: not shown when the controls are off or
