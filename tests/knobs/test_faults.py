@@ -235,3 +235,14 @@ def test_email_tags_are_kept_when_they_are_not_faults(sb: Sandbox) -> None:
     a = sb.login("pat+work@example.com")
     b = sb.login("pat@example.com")
     assert a["patient_id"] != b["patient_id"]
+
+
+def test_operation_match_works_with_validation_off() -> None:
+    from tests.conftest import make_client
+    with make_client(consent_mode="auto-approve", validation="off") as client:
+        sandbox = Sandbox(client)
+        tokens = sandbox.login()
+        sandbox.control("POST", "/faults", {"fault": "server_error", "match": {"operation": "list_labs"}})
+        assert sandbox.data(tokens, "/labs").status_code == 500
+        assert sandbox.data(tokens, "/medications").status_code == 200
+        assert sandbox.control("GET", "/requests").json()["data"][0]["operation"] == "list_medications"
