@@ -29,7 +29,7 @@ from sandbox.validation import ContractMiddleware
 
 
 async def health(request: Request) -> Response:
-    services: Services = request.app.state.services
+    services = Services.of(request)
     return JSONResponse({
         "status": "ok",
         "version": __version__,

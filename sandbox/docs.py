@@ -40,22 +40,17 @@ window.ui = SwaggerUIBundle({urls: [
 </script></body></html>"""
 
 
-def _services(request: Request) -> Services:
-    services: Services = request.app.state.services
-    return services
-
-
 async def public_json(request: Request) -> Response:
-    return JSONResponse(_services(request).contract.public.data)
+    return JSONResponse(Services.of(request).contract.public.data)
 
 
 async def public_yaml(request: Request) -> Response:
-    text = yaml.safe_dump(_services(request).contract.public.data, sort_keys=False, allow_unicode=True)
+    text = yaml.safe_dump(Services.of(request).contract.public.data, sort_keys=False, allow_unicode=True)
     return Response(text, media_type="application/yaml")
 
 
 async def controls_json(request: Request) -> Response:
-    return JSONResponse(_services(request).contract.controls.data)
+    return JSONResponse(Services.of(request).contract.controls.data)
 
 
 async def docs_page(request: Request) -> Response:

@@ -50,7 +50,7 @@ def _context(services: Services) -> dict[str, Any]:
 
 
 async def landing_page(request: Request) -> Response:
-    services: Services = request.app.state.services
+    services = Services.of(request)
     return render("landing.html", **_context(services))
 
 

@@ -24,13 +24,8 @@ DEFAULT_LIMIT, MAX_LIMIT = 20, 100
 DATA_HEADERS = {"Cache-Control": "no-store"}
 
 
-def _services(request: Request) -> Services:
-    services: Services = request.app.state.services
-    return services
-
-
 async def authenticate(request: Request) -> tuple[Services, AccessClaims, PatientRef]:
-    services = _services(request)
+    services = Services.of(request)
     claims = services.tokens.verify(request.headers.get("authorization"))
     patient_id = request.path_params["patient_id"]
     request.state.client_id = claims.client_id

@@ -7,6 +7,8 @@ import secrets
 import uuid
 from dataclasses import dataclass, field
 
+from starlette.requests import Request
+
 from sandbox.clients import ClientRegistry
 from sandbox.clock import Clock
 from sandbox.config import Settings
@@ -55,6 +57,12 @@ class Services:
         self.records.reset()
         self.rate_limiter.configure(self.settings.rate_limit, self.settings.rate_limit_window)
         self.latency_rng.seed(self.settings.seed)
+
+    @staticmethod
+    def of(request: Request) -> Services:
+        """The services of the app serving `request`."""
+        services: Services = request.app.state.services
+        return services
 
     @classmethod
     def build(cls, settings: Settings) -> Services:

@@ -36,7 +36,7 @@ async def check(request: Request, point: str, ctx: dict[str, Any],
     error of their own (the caller renders those, e.g. authorize redirects). Sets
     request.state.faults (for the journal) and request.state.rate_headers.
     """
-    services: Services = request.app.state.services
+    services = Services.of(request)
     if point in ("token", "data") and ctx.get("client_id"):
         request.state.rate_headers = services.rate_limiter.hit(str(ctx["client_id"]))
     if services.settings.controls == "off":

@@ -23,11 +23,6 @@ from sandbox.store import Consent
 MAX_BODY = 16 * 1024
 
 
-def _services(request: Request) -> Services:
-    services: Services = request.app.state.services
-    return services
-
-
 async def _body(request: Request) -> dict[str, Any]:
     raw = await request.body()
     if not raw.strip():
@@ -80,7 +75,7 @@ def _clock_view(services: Services) -> dict[str, Any]:
 async def clock(request: Request) -> Response:
     """Validate every key first, then apply them (reset, set, advance, freeze), so a bad
     request changes nothing."""
-    services = _services(request)
+    services = Services.of(request)
     if request.method == "POST":
         body = await _body(request)
         if not any(k in body for k in ("reset", "set", "advance", "freeze")):
@@ -133,7 +128,7 @@ def _latency(value: Any) -> tuple[int, int] | None:
 
 
 async def faults(request: Request) -> Response:
-    services = _services(request)
+    services = Services.of(request)
     if request.method == "DELETE":
         services.faults.clear()
         return JSONResponse({"cleared": True})
@@ -171,7 +166,7 @@ async def faults(request: Request) -> Response:
 
 
 async def fault_delete(request: Request) -> Response:
-    if not _services(request).faults.remove(request.path_params["fault_id"]):
+    if not Services.of(request).faults.remove(request.path_params["fault_id"]):
         raise NotFound(f"No active fault {request.path_params['fault_id']!r}.")
     return JSONResponse({"cleared": True})
 
@@ -189,7 +184,7 @@ def _patient(services: Services, body: dict[str, Any]) -> PatientRef:
 
 
 async def mint(request: Request) -> Response:
-    services = _services(request)
+    services = Services.of(request)
     body = await _body(request)
     client_id = _get(body, "client_id", str, "ch_sandbox_client")
     if services.clients.get(client_id) is None:
@@ -236,7 +231,7 @@ def _grants_of(services: Services, key: str, value: str) -> list[str]:
 
 
 async def expire(request: Request) -> Response:
-    services = _services(request)
+    services = Services.of(request)
     key, value = _token_target(await _body(request))
     now = services.clock.time()
     if key == "access_token":
@@ -252,7 +247,7 @@ async def expire(request: Request) -> Response:
 
 
 async def revoke(request: Request) -> Response:
-    services = _services(request)
+    services = Services.of(request)
     key, value = _token_target(await _body(request))
     if key == "access_token":
         services.store.revoke_access(_claims(services, value).jti)
@@ -263,7 +258,7 @@ async def revoke(request: Request) -> Response:
 
 # Consent and connections
 async def consents(request: Request) -> Response:
-    services = _services(request)
+    services = Services.of(request)
     return JSONResponse({"data": [
         {"client_id": c.client_id, "patient_id": c.patient.patient_id, "active": c.active,
          "granted_at": _iso(c.granted_at), "revoked_at": _iso(c.revoked_at) if c.revoked_at else None}
@@ -271,7 +266,7 @@ async def consents(request: Request) -> Response:
 
 
 async def revoke_consent(request: Request) -> Response:
-    services = _services(request)
+    services = Services.of(request)
     body = await _body(request)
     client_id, patient_id = _get(body, "client_id", str), _get(body, "patient_id", str)
     if not client_id or not patient_id:
@@ -283,7 +278,7 @@ async def revoke_consent(request: Request) -> Response:
 
 
 async def connection(request: Request) -> Response:
-    services = _services(request)
+    services = Services.of(request)
     patient_id = request.path_params["patient_id"]
     connection_id = request.path_params["connection_id"]
     status = _get(await _body(request), "status", str)
@@ -301,7 +296,7 @@ async def connection(request: Request) -> Response:
 
 # Rate limit, journal, reset
 async def rate_limit(request: Request) -> Response:
-    services = _services(request)
+    services = Services.of(request)
     if request.method == "PUT":
         body = await _body(request)
         limit = _get(body, "limit", int)
@@ -313,7 +308,7 @@ async def rate_limit(request: Request) -> Response:
 
 
 async def requests(request: Request) -> Response:
-    services = _services(request)
+    services = Services.of(request)
     if request.method == "DELETE":
         services.journal.clear()
         return JSONResponse({"cleared": True})
@@ -331,7 +326,7 @@ async def requests(request: Request) -> Response:
 
 
 async def reset(request: Request) -> Response:
-    _services(request).reset()
+    Services.of(request).reset()
     return JSONResponse({"reset": True})
 
 

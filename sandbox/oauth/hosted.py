@@ -37,13 +37,8 @@ class FlowGone(Exception):
     pass
 
 
-def _services(request: Request) -> Services:
-    services: Services = request.app.state.services
-    return services
-
-
 def _flow(request: Request) -> Flow:
-    services = _services(request)
+    services = Services.of(request)
     flow = services.store.get_flow(request.path_params["flow_id"])
     if flow is None or flow.created_at + FLOW_TTL <= services.clock.time():
         raise FlowGone()
@@ -51,7 +46,7 @@ def _flow(request: Request) -> Flow:
 
 
 def _page(request: Request, flow: Flow, template: str, status: int = 200, **ctx: object) -> Response:
-    client = _services(request).clients.get(flow.client_id)
+    client = Services.of(request).clients.get(flow.client_id)
     return render(template, status, flow=flow, prefix=PREFIX,
                   client_name=client.name if client else flow.client_id, **ctx)
 
@@ -84,13 +79,13 @@ async def verify(request: Request) -> Response:
         return _page(request, flow, "verify.html", 400, email_code=EMAIL_CODE,
                      error="That code is not right. Check the code and try again.")
     flow.email_verified = True
-    _services(request).store.put_flow(flow)
+    Services.of(request).store.put_flow(flow)
     return _go(flow, "care")
 
 
 async def care(request: Request) -> Response:
     flow = _flow(request)
-    services = _services(request)
+    services = Services.of(request)
     if not flow.email_verified:
         return _go(flow, "verify")
     if request.method == "POST":
@@ -108,7 +103,7 @@ async def care(request: Request) -> Response:
 
 
 def _system(request: Request) -> HealthSystem | None:
-    return _services(request).health_systems.get(request.path_params["system_id"])
+    return Services.of(request).health_systems.get(request.path_params["system_id"])
 
 
 def _login_page(request: Request, flow: Flow, system: HealthSystem, status: int = 200,
@@ -121,7 +116,7 @@ def _connect_done(request: Request, flow: Flow, system: HealthSystem) -> Respons
     if system.id not in flow.connected:
         flow.connected.append(system.id)
     flow.otp_pending = None
-    _services(request).store.put_flow(flow)
+    Services.of(request).store.put_flow(flow)
     return _go(flow, "care")
 
 
@@ -144,7 +139,7 @@ async def connect(request: Request) -> Response:
         return _connect_done(request, flow, system)
     if outcome is LoginOutcome.NEEDS_OTP:
         flow.otp_pending = system.id
-        _services(request).store.put_flow(flow)
+        Services.of(request).store.put_flow(flow)
         return _go(flow, f"connect/{system.id}/otp")
     messages = {
         LoginOutcome.WRONG_PASSWORD: (400, "Incorrect username or password. Try again."),
@@ -174,7 +169,7 @@ async def connect_otp(request: Request) -> Response:
 
 async def review(request: Request) -> Response:
     flow = _flow(request)
-    services = _services(request)
+    services = Services.of(request)
     if not flow.email_verified:
         return _go(flow, "verify")
     if request.method == "GET":
@@ -192,4 +187,4 @@ async def review(request: Request) -> Response:
 
 async def cancel(request: Request) -> Response:
     flow = _flow(request)
-    return RedirectResponse(consent.deny(_services(request), flow), status_code=302)
+    return RedirectResponse(consent.deny(Services.of(request), flow), status_code=302)

@@ -31,7 +31,7 @@ def client_rejected(request: Request, exc: ClientRejected) -> Response:
 
 
 async def authorize(request: Request) -> Response:
-    services: Services = request.app.state.services
+    services = Services.of(request)
     try:
         req = parse_authorize(request.query_params, services.clients, services.settings.seed)
     except ClientRejected as exc:

@@ -84,7 +84,7 @@ def authenticate(request: Request, form: Form, clients: ClientRegistry) -> Clien
 
 
 async def token(request: Request) -> Response:
-    services: Services = request.app.state.services
+    services = Services.of(request)
     try:
         form = await read_form(request)
         client = authenticate(request, form, services.clients)
